@@ -1,0 +1,85 @@
+"""The `cchc` command line: run, query, serve, report, schedule.
+
+User mistakes (missing file, bad SQL, unknown site id) are one clear line on
+stderr and a non-zero exit, never a traceback.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+
+DEFAULT_LAKE = "data/lake"
+
+
+class UserError(Exception):
+    """A mistake the user can fix; printed as one line."""
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="cchc", description="Vietnam administrative reform open data pipeline")
+    sub = p.add_subparsers(dest="command", required=True)
+
+    r = sub.add_parser("run", help="crawl, extract, rank, validate and publish a release")
+    r.add_argument("--sites", type=Path, default=None, help="site registry (TOML); default: the shipped crawlers/sites.toml")
+    r.add_argument("--replay", type=Path, nargs="+", default=None, help="answer every request from these WARC/WACZ files or folders")
+    r.add_argument("--lake", default=DEFAULT_LAKE, help="lake folder (or fsspec URL)")
+    r.add_argument("--only", nargs="+", default=None, metavar="SITE_ID", help="crawl only these sites")
+    r.add_argument("--full", action="store_true", help="refetch everything, ignoring what the lake already holds")
+    r.add_argument("--task-runner", choices=["threads", "dask"], default="threads")
+    r.add_argument("--dask-address", default=None, help="scheduler address of an existing Dask cluster")
+    r.add_argument("--workers", type=int, default=2, help="sites crawled at once")
+
+    q = sub.add_parser("query", help="read-only SQL over the published tables")
+    q.add_argument("sql")
+    q.add_argument("--format", choices=["table", "csv", "json"], default="table")
+    q.add_argument("--lake", default=DEFAULT_LAKE)
+
+    s = sub.add_parser("serve", help="browse the published release in Datasette")
+    s.add_argument("--lake", default=DEFAULT_LAKE)
+    s.add_argument("--host", default="127.0.0.1")
+    s.add_argument("--port", type=int, default=8001)
+
+    rep = sub.add_parser("report", help="write a static HTML report with rankings and charts")
+    rep.add_argument("--lake", default=DEFAULT_LAKE)
+    rep.add_argument("--out", type=Path, default=None, help="output folder (default: <lake>/report)")
+
+    sch = sub.add_parser("schedule", help="register the nightly run with Prefect (02:00 Asia/Ho_Chi_Minh)")
+    sch.add_argument("--sites", type=Path, default=None)
+    sch.add_argument("--lake", default=DEFAULT_LAKE)
+    sch.add_argument("--cron", default="0 2 * * *")
+    sch.add_argument("--serve", action="store_true", help="keep serving the deployment in this process (flow.serve)")
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+    args = _parser().parse_args(argv)
+    try:
+        if args.command == "run":
+            from flows.run import run_command
+            return run_command(args)
+        if args.command == "query":
+            from flows.query import query_command
+            return query_command(args)
+        if args.command == "serve":
+            from flows.serve import serve_command
+            return serve_command(args)
+        if args.command == "report":
+            from flows.report import report_command
+            return report_command(args)
+        if args.command == "schedule":
+            from flows.schedule import schedule_command
+            return schedule_command(args)
+    except UserError as e:
+        print(f"cchc {args.command}: {e}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("cchc: interrupted", file=sys.stderr)
+        return 130
+    return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

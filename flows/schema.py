@@ -1,0 +1,122 @@
+"""The published tables of CONTRACT.md: names, types, descriptions, keys.
+
+One source for the Parquet schemas, the validation step and datapackage.json.
+Bump SCHEMA_VERSION and note it in CHANGELOG.md when anything here changes.
+"""
+from __future__ import annotations
+
+import pyarrow as pa
+
+SCHEMA_VERSION = "1.0.0"
+
+ATTACHMENT = pa.struct([("url", pa.string()), ("title", pa.string()), ("media_type", pa.string())])
+TS = pa.timestamp("us", tz="UTC")
+
+# table -> list of (column, arrow type, description)
+TABLES: dict[str, list[tuple[str, pa.DataType, str]]] = {
+    "documents": [
+        ("doc_id", pa.string(), "Stable id: first 16 hex digits of SHA-256 of the canonical URL"),
+        ("url", pa.string(), "Canonical URL (after redirects, tracking parameters and fragment dropped)"),
+        ("site_id", pa.string(), "Registry id of the site the page was found on"),
+        ("title", pa.string(), "Title as the page states it (NFC, whitespace collapsed)"),
+        ("published_date", pa.date32(), "Local date (Asia/Ho_Chi_Minh) the page states"),
+        ("published_at", pa.timestamp("us"), "Local date and time the page states; null when it gives no time"),
+        ("author", pa.string(), "Byline or source line; null when none"),
+        ("body", pa.string(), "Main text only, paragraphs separated by newlines"),
+        ("doc_type", pa.string(), "plan, ranking, statistics or news"),
+        ("reform_related", pa.bool_(), "About administrative reform (CCHC, PAR INDEX, SIPAS, TTHC, one-stop shop, online services)"),
+        ("province_code", pa.string(), "GSO code (2 digits) of the province the document concerns, as it was then"),
+        ("province_name", pa.string(), "Official name of that province"),
+        ("province_code_2025", pa.string(), "GSO code of its successor unit after 1 July 2025"),
+        ("province_name_2025", pa.string(), "Name of the successor unit after 1 July 2025"),
+        ("agency", pa.string(), "Canonical name of the agency the document concerns; null when none"),
+        ("level", pa.string(), "national, province, department, district or newspaper"),
+        ("attachments", pa.list_(ATTACHMENT), "Linked files that were fetched"),
+        ("content_hash", pa.string(), "SHA-256 of the normalised body"),
+        ("dup_group", pa.string(), "Documents whose bodies are near-duplicates share it"),
+        ("is_primary", pa.bool_(), "One primary per dup_group: the earliest published"),
+        ("first_seen_at", TS, "When a run first saw the page (UTC)"),
+        ("last_seen_at", TS, "When a run last saw the page (UTC)"),
+        ("run_id", pa.string(), "Run that last changed the row"),
+        ("media_type", pa.string(), "Media type of the page or attachment (extension column)"),
+        ("parent_doc_id", pa.string(), "For attachments: doc_id of the page linking it (extension column)"),
+        ("raw_warc", pa.string(), "WARC file under raw/ holding the response (extension column)"),
+    ],
+    "doc_refs": [
+        ("doc_id", pa.string(), "Citing document"),
+        ("number", pa.string(), "Canonical number: 22/KH-SXD, 61/2018/NĐ-CP, 1563/UBND-NC"),
+        ("kind", pa.string(), "Document type code: KH, QĐ, CT, NQ, NĐ, TT, CV, BC, TB, ..."),
+        ("issuer", pa.string(), "Issuer part: SXD, UBND, CP"),
+        ("year", pa.int32(), "Year from the number or its date; null when unknown"),
+        ("issued_date", pa.date32(), "Issue date when the text gives it"),
+    ],
+    "indicators": [
+        ("entity_type", pa.string(), "province, department or district"),
+        ("entity_name", pa.string(), "Canonical name of the province, agency or district"),
+        ("province_code", pa.string(), "GSO code of the province (of the entity, or the department's province)"),
+        ("indicator", pa.string(), "Indicator from the contract vocabulary"),
+        ("component", pa.string(), "PAR INDEX component key for par_component, null otherwise"),
+        ("period", pa.string(), "YYYY or YYYY-MM"),
+        ("value", pa.float64(), "Value as stated (percent as 0-100)"),
+        ("unit", pa.string(), "points, percent, count or rank"),
+        ("source_doc_id", pa.string(), "Document the value was read from"),
+        ("method", pa.string(), "table, text or attachment"),
+        ("evidence", pa.string(), "The sentence or table row it came from"),
+        ("counted", pa.bool_(), "False when the source is a non-primary duplicate (extension column)"),
+    ],
+    "rankings": [
+        ("indicator", pa.string(), "par_index, sipas, on_time_rate, ..."),
+        ("period", pa.string(), "YYYY or YYYY-MM"),
+        ("scope", pa.string(), "national, or province:<code> for departments of one province"),
+        ("entity_type", pa.string(), "province, department or district"),
+        ("entity_name", pa.string(), "Canonical name"),
+        ("province_code", pa.string(), "GSO code"),
+        ("value", pa.float64(), "Value ranked"),
+        ("rank", pa.int32(), "Published rank where one exists, else computed (1 = best)"),
+        ("rank_source", pa.string(), "published or computed"),
+        ("n_ranked", pa.int32(), "Entities ranked in this scope and period"),
+        ("rank_change", pa.int32(), "Change against the previous period (positive = moved up); null when unknown"),
+    ],
+    "crawl_log": [
+        ("run_id", pa.string(), "Run"),
+        ("site_id", pa.string(), "Registry id"),
+        ("url", pa.string(), "Requested URL"),
+        ("status", pa.int32(), "HTTP status; null when no response"),
+        ("outcome", pa.string(), "ok, not_modified, redirect, http_error, network_error, robots_disallowed, skipped_known, parse_error"),
+        ("fetched_at", TS, "When (UTC)"),
+        ("bytes", pa.int64(), "Body size in bytes"),
+        ("error", pa.string(), "One line; null when fine"),
+    ],
+}
+
+PRIMARY_KEYS: dict[str, list[str]] = {
+    "documents": ["doc_id"],
+    "doc_refs": ["doc_id", "number"],
+    "indicators": ["source_doc_id", "entity_type", "entity_name", "indicator", "component", "period", "method", "evidence"],
+    "rankings": ["indicator", "period", "scope", "entity_type", "entity_name"],
+    "crawl_log": [],
+}
+FOREIGN_KEYS: dict[str, list[tuple[str, str, str]]] = {
+    "doc_refs": [("doc_id", "documents", "doc_id")],
+    "indicators": [("source_doc_id", "documents", "doc_id")],
+}
+OUTCOMES = ("ok", "not_modified", "redirect", "http_error", "network_error", "robots_disallowed", "skipped_known", "parse_error")
+INDICATORS = (
+    "par_index", "par_rank", "par_component", "sipas", "sipas_rank",
+    "dossiers_received", "dossiers_received_online", "dossiers_resolved", "dossiers_resolved_early",
+    "dossiers_resolved_on_time", "dossiers_resolved_late", "dossiers_pending", "dossiers_digitized",
+    "on_time_rate", "early_rate", "online_rate", "digitization_rate", "procedures_reviewed",
+)
+COMPONENTS = ("cong_tac_chi_dao", "cai_cach_the_che", "cai_cach_tthc", "cai_cach_to_chuc_bo_may", "cai_cach_cong_vu",
+              "cai_cach_tai_chinh_cong", "chinh_phu_so", "tac_dong")
+
+
+def arrow_schema(table: str) -> pa.Schema:
+    return pa.schema([pa.field(name, typ, metadata={"description": desc}) for name, typ, desc in TABLES[table]])
+
+
+def to_arrow(table: str, rows: list[dict]) -> pa.Table:
+    """Rows (dicts) to an Arrow table with the contract's schema; missing keys become null."""
+    schema = arrow_schema(table)
+    cols = {f.name: [r.get(f.name) for r in rows] for f in schema}
+    return pa.table({name: pa.array(vals, type=schema.field(name).type) for name, vals in cols.items()}, schema=schema)

@@ -1,0 +1,73 @@
+"""Dates as Vietnamese portals state them.
+
+Styles met on real portals: "Thứ năm - 28/04/2022 12:00", "Ngày cập nhật
+31/07/2021", "Thứ Hai, 16/01/2023 | 08:15", "05/10/2019 11:28", "28-4-2022",
+"ngày 28 tháng 4 năm 2022", ISO "2022-04-28T12:00:00+07:00". Dates are day
+first; the local (Asia/Ho_Chi_Minh) date the page states is kept as is.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+from transforms.text import clean
+
+_DMY = re.compile(
+    r"(?<!\d)(\d{1,2})\s*[/.\-]\s*(\d{1,2})\s*[/.\-]\s*(\d{4})(?!\d)"
+    r"(?:\s*(?:[|,\-–]|lúc|vào lúc)?\s*(\d{1,2})\s*[:hg]\s*(\d{2})(?:\s*:\s*\d{2})?)?",
+    re.IGNORECASE,
+)
+_TIME_FIRST = re.compile(
+    r"(?<!\d)(\d{1,2})\s*[:h]\s*(\d{2})(?::\d{2})?\s*(?:[|,\-–]|ngày)?\s*(\d{1,2})\s*[/.\-]\s*(\d{1,2})\s*[/.\-]\s*(\d{4})(?!\d)",
+    re.IGNORECASE,
+)
+_WORDS = re.compile(r"ngày\s+(\d{1,2})\s+tháng\s+(\d{1,2})\s+năm\s+(\d{4})", re.IGNORECASE)
+_ISO = re.compile(r"(?<!\d)(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2}))?")
+
+
+def _make(y: str, m: str, d: str, hh: str | None = None, mm: str | None = None) -> dt.datetime | None:
+    try:
+        date = dt.datetime(int(y), int(m), int(d))
+    except ValueError:
+        return None
+    if not 1990 <= date.year <= 2100:
+        return None
+    if hh is not None and mm is not None:
+        try:
+            return date.replace(hour=int(hh), minute=int(mm))
+        except ValueError:
+            return date
+    return date
+
+
+def parse_date(text: str | None) -> tuple[dt.date | None, dt.datetime | None]:
+    """Return (date, datetime-with-time-or-None) for the first date the text states."""
+    t = clean(text)
+    if not t:
+        return None, None
+    candidates: list[tuple[int, dt.datetime, bool]] = []
+    for m in _DMY.finditer(t):
+        v = _make(m.group(3), m.group(2), m.group(1), m.group(4), m.group(5))
+        if v:
+            candidates.append((m.start(), v, m.group(4) is not None))
+    for m in _TIME_FIRST.finditer(t):
+        v = _make(m.group(5), m.group(4), m.group(3), m.group(1), m.group(2))
+        if v:
+            candidates.append((m.start(), v, True))
+    for m in _WORDS.finditer(t):
+        v = _make(m.group(3), m.group(2), m.group(1))
+        if v:
+            candidates.append((m.start(), v, False))
+    for m in _ISO.finditer(t):
+        v = _make(m.group(1), m.group(2), m.group(3), m.group(4), m.group(5))
+        if v:
+            candidates.append((m.start(), v, m.group(4) is not None))
+    if not candidates:
+        return None, None
+    _, value, has_time = min(candidates, key=lambda c: (c[0], not c[2]))
+    return value.date(), (value if has_time else None)
+
+
+def year_of(text: str | None) -> int | None:
+    d, _ = parse_date(text)
+    return d.year if d else None

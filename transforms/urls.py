@@ -1,0 +1,43 @@
+"""Canonical URLs and the stable ids derived from them."""
+from __future__ import annotations
+
+import hashlib
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+# Parameters that only track where a click came from; they never change the page.
+TRACKING_PREFIXES = ("utm_",)
+TRACKING_KEYS = {"fbclid", "gclid", "zarsrc", "zalo_source", "mc_cid", "mc_eid", "_ga", "ref", "source"}
+
+
+def canonical_url(url: str) -> str:
+    """Lower-case host, no fragment, no tracking parameters, default path '/'."""
+    p = urlsplit(url.strip())
+    q = [(k, v) for k, v in parse_qsl(p.query, keep_blank_values=True)
+         if not k.lower().startswith(TRACKING_PREFIXES) and k.lower() not in TRACKING_KEYS]
+    netloc = p.netloc.lower()
+    if netloc.endswith(":80") and p.scheme == "http":
+        netloc = netloc[:-3]
+    if netloc.endswith(":443") and p.scheme == "https":
+        netloc = netloc[:-4]
+    return urlunsplit((p.scheme.lower(), netloc, p.path or "/", urlencode(q), ""))
+
+
+def doc_id(url: str) -> str:
+    """Stable id: first 16 hex digits of the SHA-256 of the canonical URL."""
+    return hashlib.sha256(canonical_url(url).encode("utf-8")).hexdigest()[:16]
+
+
+def host_of(url: str) -> str:
+    return urlsplit(url).netloc.lower().split(":")[0]
+
+
+def registered_domain(host: str) -> str:
+    """The site's own domain for 'stay inside the site': drops a leading 'www.'."""
+    host = host.lower().split(":")[0]
+    return host[4:] if host.startswith("www.") else host
+
+
+def same_site(url: str, base_url: str) -> bool:
+    """True when url's host is the base host or one of its subdomains (www. ignored)."""
+    h, b = registered_domain(host_of(url)), registered_domain(host_of(base_url))
+    return h == b or h.endswith("." + b)
