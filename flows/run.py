@@ -1,0 +1,205 @@
+"""`cchc run`: the nightly Prefect flow — crawl every site, transform, merge, validate, publish.
+
+Sites are crawled in parallel processes (one Scrapy process per site) and each
+site's records are transformed as soon as its crawl ends. A site that fails is
+reported and the others go on; a release that fails validation is not
+published, and the previous one stays in place.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import fcntl
+import os
+import time
+from collections import Counter
+from contextlib import contextmanager
+from pathlib import Path
+
+from prefect import flow, task
+from prefect.futures import as_completed
+from prefect.task_runners import ThreadPoolTaskRunner
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+from crawlers.registry import RegistryError, Site, default_registry_path, load_registry
+from flows.build import build_site
+from flows.cli import UserError
+from flows.crawl import crawl_site
+from flows.lake import Lake, read_jsonl
+from flows.publish import PublishError, assemble, publish
+from flows.run_report import print_summary, write_report_json
+from flows.validate import site_alarms
+from transforms.documents import SiteInfo
+from transforms.urls import canonical_url
+
+ERROR_OUTCOMES = ("http_error", "network_error", "parse_error", "robots_disallowed")
+
+
+def site_info(s: Site) -> SiteInfo:
+    return SiteInfo(id=s.id, level=s.level, province=s.province, agency=s.agency, district=s.district)
+
+
+@task(name="crawl-site", retries=0)
+def crawl_task(lake_root: str, run_id: str, sites_file: str, site_id: str, replay: list[str] | None,
+               known: list[str], full: bool) -> dict:
+    return crawl_site(lake_root, run_id, sites_file, site_id, replay, known, full).to_dict()
+
+
+@task(name="transform-site", retries=0)
+def transform_task(lake_root: str, run_id: str, info: SiteInfo) -> dict:
+    try:
+        r = build_site(lake_root, run_id, info)
+    except Exception as e:  # reported per site; the others go on
+        return {"site_id": info.id, "error": f"transform failed: {type(e).__name__}: {e}"}
+    return {"site_id": r.site_id, "folder": r.folder, "records": r.records, "documents": r.documents,
+            "facts": r.facts, "refs": r.refs, "warnings": r.warnings, "missing": dict(r.missing),
+            "newest_date": r.newest_date}
+
+
+@contextmanager
+def lake_lock(lake: Lake):
+    """One run at a time per lake: a second concurrent run would publish over the first."""
+    lake.root.mkdir(parents=True, exist_ok=True)
+    fh = open(lake.root / ".lock", "w")
+    try:
+        fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError as e:
+        fh.close()
+        raise UserError(f"another run holds the lake {lake.root}") from e
+    try:
+        yield
+    finally:
+        fcntl.flock(fh, fcntl.LOCK_UN)
+        fh.close()
+
+
+def new_run_id(lake: Lake) -> str:
+    base = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
+    run_id, n = base, 1
+    while lake.release_dir(run_id).exists() or lake.run_dir(run_id).exists():
+        n += 1
+        run_id = f"{base}-{n}"
+    return run_id
+
+
+def _history(lake: Lake) -> tuple[dict[str, list[str]], Counter, dict[str, int]]:
+    """Known URLs per site, documents per site, and pages fetched per site in its last run."""
+    docs = lake.read_published("documents").select(["site_id", "url"]).to_pylist()
+    known: dict[str, list[str]] = {}
+    for d in docs:
+        known.setdefault(d["site_id"], []).append(d["url"])
+    log = lake.read_published("crawl_log").select(["run_id", "site_id", "outcome"]).to_pylist()
+    last_run: dict[str, str] = {}
+    for r in log:
+        last_run[r["site_id"]] = max(last_run.get(r["site_id"], ""), r["run_id"] or "")
+    pages = Counter(r["site_id"] for r in log if r["outcome"] == "ok" and r["run_id"] == last_run.get(r["site_id"]))
+    return known, Counter(d["site_id"] for d in docs), dict(pages)
+
+
+def _site_report(sid: str, crawl: dict, built: dict, counts: dict, before_docs: int, before_pages: int | None,
+                 lake: Lake, run_id: str) -> dict:
+    outcomes = Counter(r.get("outcome") for r in read_jsonl(lake.work_dir(run_id, sid) / "crawl_log.jsonl"))
+    errors = {k: outcomes[k] for k in ERROR_OUTCOMES if outcomes.get(k)}
+    failed = crawl.get("error") if not crawl.get("ok") else None
+    failed = failed or built.get("error")
+    alarms = site_alarms(sid, outcomes.get("ok", 0), built.get("records", 0) + outcomes.get("skipped_known", 0),
+                         before_docs, before_pages, built.get("missing", {}), failed)
+    return {"site_id": sid, "ok": failed is None, "pages": outcomes.get("ok", 0), "requests": sum(outcomes.values()),
+            "documents": built.get("documents", 0), "documents_new": counts.get("new", 0),
+            "documents_changed": counts.get("changed", 0), "documents_unchanged": counts.get("unchanged", 0),
+            "facts": built.get("facts", 0), "skipped_known": outcomes.get("skipped_known", 0),
+            "errors": errors, "error_count": sum(errors.values()), "alarms": alarms,
+            "warnings": built.get("warnings", [])[:200], "newest_document_date": built.get("newest_date"),
+            "crawl_seconds": round(crawl.get("seconds", 0.0), 2)}
+
+
+@flow(name="cchc-nightly", log_prints=False)
+def nightly(lake_root: str, sites_file: str, site_ids: list[str] | None = None, replay: list[str] | None = None,
+            full: bool = False, show_progress: bool = True) -> dict:
+    t0 = time.monotonic()
+    lake = Lake(lake_root)
+    lake.ensure()
+    stale = lake.clean_stale()
+    run_id = new_run_id(lake)
+    started = dt.datetime.now(dt.UTC)
+    sites = {s.id: s for s in load_registry(Path(sites_file)) if site_ids is None or s.id in site_ids}
+    known, docs_before, pages_before = _history(lake)
+    crawls, builds = {}, {}
+    progress = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                        console=Console(stderr=True), disable=not show_progress, transient=False)
+    with progress:
+        bar = progress.add_task(f"run {run_id}: crawling {len(sites)} sites", total=2 * len(sites))
+        futures = [crawl_task.submit(lake_root, run_id, sites_file, sid, replay, known.get(sid, []), full)
+                   for sid in sites]
+        transforms = []
+        for fut in as_completed(futures):
+            res = fut.result()
+            crawls[res["site_id"]] = res
+            progress.update(bar, advance=1, description=f"crawled {res['site_id']}")
+            transforms.append(transform_task.submit(lake_root, run_id, site_info(sites[res["site_id"]])))
+        for fut in as_completed(transforms):
+            res = fut.result()
+            builds[res["site_id"]] = res
+            progress.update(bar, advance=1, description=f"transformed {res['site_id']}")
+        progress.update(bar, description=f"run {run_id}: merging and publishing")
+        now = dt.datetime.now(dt.UTC)
+        seen = {r["url"] for sid in sites for r in read_jsonl(lake.work_dir(run_id, sid) / "crawl_log.jsonl")
+                if r.get("outcome") == "skipped_known"}
+        folders = [b["folder"] for b in builds.values() if b.get("folder")]
+        merged = assemble(lake, run_id, now, folders, {canonical_url(u) for u in seen})
+    report = {"run_id": run_id, "started_at": started.isoformat(), "sites_file": sites_file,
+              "replay": replay, "full": full, "stale_staging_removed": stale, "sites": [], "alarms": [],
+              "conflicts": merged.conflicts[:500], "counts": {k: t.num_rows for k, t in merged.tables.items()}}
+    for sid in sites:
+        s = _site_report(sid, crawls.get(sid, {}), builds.get(sid, {}), merged.per_site.get(sid, {}),
+                         docs_before.get(sid, 0), pages_before.get(sid), lake, run_id)
+        report["sites"].append(s)
+        report["alarms"].extend(s["alarms"])
+    report["finished_at"] = dt.datetime.now(dt.UTC).isoformat()
+    report["seconds"] = round(time.monotonic() - t0, 2)
+    try:
+        publish(lake, run_id, merged.tables, {**report, "status": "published"})
+        report["status"] = "published"
+    except PublishError as e:
+        report["status"] = f"not published: {e}"
+    write_report_json(lake.run_dir(run_id) / "run_report.json", report)
+    return report
+
+
+def run_command(args) -> int:
+    sites_file = Path(args.sites) if args.sites else default_registry_path()
+    if not sites_file.exists():
+        raise UserError(f"no site registry at {sites_file}")
+    try:
+        sites = load_registry(sites_file)
+    except RegistryError as e:
+        raise UserError(str(e)) from e
+    ids = [s.id for s in sites]
+    if args.only:
+        unknown = [x for x in args.only if x not in ids]
+        if unknown:
+            raise UserError(f"unknown site id {unknown[0]!r} (not in {sites_file})")
+        ids = [x for x in ids if x in args.only]
+    replay = None
+    if args.replay:
+        missing = [str(p) for p in args.replay if not Path(p).exists()]
+        if missing:
+            raise UserError(f"replay archive not found: {missing[0]}")
+        replay = [str(Path(p).resolve()) for p in args.replay]
+    lake = Lake(args.lake)
+    flow_fn = nightly.with_options(task_runner=_task_runner(args))
+    with lake_lock(lake):
+        report = flow_fn(str(lake.root), str(sites_file.resolve()), ids, replay, args.full,
+                         show_progress=os.environ.get("CCHC_NO_PROGRESS") is None)
+    print_summary(report)
+    return 0 if report["status"] == "published" else 1
+
+
+def _task_runner(args):
+    if args.task_runner == "dask":
+        from prefect_dask import DaskTaskRunner
+        if args.dask_address:
+            return DaskTaskRunner(address=args.dask_address)
+        return DaskTaskRunner(cluster_kwargs={"n_workers": args.workers, "threads_per_worker": 1,
+                                              "processes": True, "dashboard_address": None})
+    return ThreadPoolTaskRunner(max_workers=args.workers)

@@ -1,0 +1,28 @@
+"""Shared fixtures: where ../shared is, and one replay run of the shared small world per test session."""
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+SHARED = ROOT.parent / "shared"
+WORLD = SHARED / "world" / "small"
+CCHC = [sys.executable, "-m", "flows.cli"]
+
+
+def run_cchc(*args: str, timeout: int = 600, env: dict | None = None) -> subprocess.CompletedProcess:
+    e = {**os.environ, "CCHC_NO_PROGRESS": "1", "PREFECT_SERVER_ANALYTICS_ENABLED": "false", **(env or {})}
+    return subprocess.run([*CCHC, *args], capture_output=True, text=True, timeout=timeout, cwd=ROOT, env=e)
+
+
+@pytest.fixture(scope="session")
+def world_lake(tmp_path_factory) -> Path:
+    """The shared small world replayed once into a fresh lake."""
+    if not WORLD.exists():
+        pytest.skip("../shared/world/small is not beside the checkout")
+    lake = tmp_path_factory.mktemp("world") / "lake"
+    p = run_cchc("run", "--sites", str(WORLD / "sites.toml"), "--replay", str(WORLD / "warc"), "--lake", str(lake))
+    assert p.returncode == 0, p.stderr[-3000:]
+    return lake

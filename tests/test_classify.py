@@ -1,0 +1,31 @@
+"""Document type and reform flag from invented titles and bodies."""
+import pytest
+
+from transforms.classify import doc_type, is_reform_related
+
+RANK_TABLE = {"rows": [["STT", "Cơ quan, đơn vị", "Điểm", "Xếp hạng"], ["1", "Sở Y tế", "90,1", "1"],
+                       ["2", "Sở Tư pháp", "88,2", "2"], ["3", "Sở Nội vụ", "87,0", "3"]], "header_rows": 1}
+
+
+@pytest.mark.parametrize("title,kind,tables,expected", [
+    ("Kế hoạch cải thiện Chỉ số SIPAS năm 2024 của tỉnh", "article", [], "plan"),
+    ("Sở Y tế ban hành Kế hoạch cải cách hành chính năm 2024", "article", [], "plan"),
+    ("Công bố Chỉ số cải cách hành chính năm 2023 của các sở, ban, ngành", "article", [], "ranking"),
+    ("Kết quả xếp hạng các đơn vị năm 2023", "article", [], "ranking"),
+    ("Kết quả giải quyết thủ tục hành chính năm 2023 tại Sở Y tế", "article", [], "news"),
+    ("Tin vắn", "article", [RANK_TABLE], "ranking"),
+    ("Sở Tư pháp đạt 88,20 điểm Chỉ số cải cách hành chính năm 2023", "article", [], "news"),
+    ("Thống kê hồ sơ tháng 5/2024", "article", [], "statistics"),
+    ("Tháng 5/2024", "stats", [], "statistics"),
+    ("Chỉ số PAR INDEX 2023", "table", [], "ranking"),
+])
+def test_doc_type(title, kind, tables, expected):
+    assert doc_type(kind, title, tables) == expected
+
+
+def test_reform_related_from_title_or_repeated_body_mentions():
+    assert is_reform_related("SIPAS năm 2023 của tỉnh đạt 85,10%", [])
+    assert is_reform_related("Tin hoạt động", ["Sở rà soát thủ tục hành chính.", "Bộ phận một cửa hoạt động tốt."])
+    assert not is_reform_related("Giải bóng chuyền truyền thống năm 2024", ["Giải đấu có 12 đội tham gia.",
+                                                                          "Thủ tục đăng ký thi đấu đơn giản."])
+    assert not is_reform_related("Tin hoạt động", ["Một lần nhắc tới cải cách hành chính."])

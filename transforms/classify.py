@@ -1,0 +1,63 @@
+"""What a document is: its type (plan, ranking, statistics, news) and whether it is about administrative reform.
+
+Rules read the title first (it states what the document is), then the body and
+tables. Menus and category names are never used: portals file sports news under
+their "Cải cách hành chính" category too.
+"""
+from __future__ import annotations
+
+import re
+
+from transforms.text import fold
+
+# Folded (no tone marks, lower case) so one pattern covers "Thủ tục"/"THỦ TỤC"/"thu tuc".
+REFORM_TERMS = re.compile(
+    r"\b(?:cai cach hanh chinh|cchc|par ?index|sipas|thu tuc hanh chinh|tthc|mot cua|"
+    r"dich vu cong|chi so hai long|chinh quyen dien tu|chinh quyen so|hanh chinh cong|"
+    r"kiem soat thu tuc|ho so truc tuyen|giai quyet ho so)\b"
+)
+_PLAN_TITLE = re.compile(
+    r"^(?:ke hoach|chuong trinh|de an|phuong an)\b|\b(?:ban hanh|trien khai|phe duyet) (?:ke hoach|chuong trinh|de an)\b"
+)
+_RANKING_TITLE = re.compile(
+    r"\bcong bo (?:ket qua )?(?:chi so|xep hang|danh gia)|\bxep hang .*\bcac (?:so|tinh|don vi|co quan|huyen|dia phuong)\b|"
+    r"\bket qua (?:chi so|xep hang|danh gia) .*\bcua cac (?:so|tinh|don vi|co quan|huyen|dia phuong)\b"
+)
+_STATS_TITLE = re.compile(r"^(?:thong ke|so lieu|bao cao thong ke)\b")
+_RANK_HEADER = re.compile(r"\b(?:xep hang|thu hang|hang)\b")
+
+
+def is_reform_related(title: str, paragraphs: list[str], tables_text: str = "") -> bool:
+    """A title that names reform, or a body that mentions it more than in passing."""
+    if REFORM_TERMS.search(fold(title)):
+        return True
+    body = fold(" ".join(paragraphs) + " " + tables_text)
+    return len(REFORM_TERMS.findall(body)) >= 2
+
+
+def has_ranking_table(tables: list[dict]) -> bool:
+    """A table with a rank column and at least three data rows."""
+    for t in tables:
+        rows = t.get("rows") or []
+        header = " ".join(fold(c) for r in rows[: max(1, t.get("header_rows") or 1) + 2] for c in r)
+        if _RANK_HEADER.search(header) and len(rows) >= 4:
+            return True
+    return False
+
+
+def doc_type(kind: str, title: str, tables: list[dict]) -> str:
+    """plan | ranking | statistics | news."""
+    if kind == "stats":
+        return "statistics"
+    if kind == "table":
+        return "ranking"
+    t = fold(title)
+    if _RANKING_TITLE.search(t):
+        return "ranking"
+    if _PLAN_TITLE.search(t):
+        return "plan"
+    if _STATS_TITLE.search(t):
+        return "statistics"
+    if has_ranking_table(tables):
+        return "ranking"
+    return "news"
