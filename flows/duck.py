@@ -1,0 +1,76 @@
+"""cchc.duckdb: one view per published table over the release's Parquet files.
+
+Views use absolute paths of the resolved release folder (releases/<run_id>/), which
+never changes once published, so the file keeps working after `published` moves on.
+"""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import duckdb
+
+from flows.schema import TABLES
+
+DUCKDB_NAME = "cchc.duckdb"
+
+
+def _sql_str(s: str) -> str:
+    return "'" + s.replace("'", "''") + "'"
+
+
+def _view_sql(release_dir: Path, table: str) -> str:
+    files = sorted(str(p) for p in (release_dir / table).rglob("*.parquet"))
+    if not files:
+        raise FileNotFoundError(f"no Parquet files for table {table!r} under {release_dir}")
+    listing = ", ".join(_sql_str(f) for f in files)
+    # hive_partitioning off: partition values would lose leading zeros of codes (STACK-NOTES).
+    return f'CREATE OR REPLACE VIEW "{table}" AS SELECT * FROM read_parquet([{listing}], hive_partitioning = false)'
+
+
+def write_duckdb(release_dir: Path) -> Path:
+    """Write <release>/cchc.duckdb (atomically) and return its path."""
+    release_dir = Path(release_dir).resolve()
+    out = release_dir / DUCKDB_NAME
+    tmp = release_dir / (DUCKDB_NAME + ".tmp")
+    tmp.unlink(missing_ok=True)
+    con = duckdb.connect(str(tmp))
+    try:
+        for table in TABLES:
+            con.execute(_view_sql(release_dir, table))
+        con.execute("CHECKPOINT")
+    finally:
+        con.close()
+    Path(str(tmp) + ".wal").unlink(missing_ok=True)
+    os.replace(tmp, out)
+    return out
+
+
+def release_dir(lake: str | Path) -> Path:
+    """The resolved folder of the published release; UserError when there is none."""
+    from flows.cli import UserError
+
+    published = Path(lake) / "published"
+    if not published.is_dir() or not any((published / t).is_dir() for t in TABLES):
+        raise UserError(f"no published release under {lake}: run `cchc run` first")
+    return published.resolve()
+
+
+def connect_release(lake: str | Path) -> duckdb.DuckDBPyConnection:
+    """Read-only connection to the published release, timestamps shown in UTC."""
+    from flows.cli import UserError
+
+    rel = release_dir(lake)
+    db = rel / DUCKDB_NAME
+    try:
+        if db.is_file():
+            con = duckdb.connect(str(db), read_only=True)
+        else:  # a release published without the DuckDB file: same views, in memory
+            con = duckdb.connect(":memory:")
+            for table in TABLES:
+                if (rel / table).is_dir():
+                    con.execute(_view_sql(rel, table))
+        con.execute("SET TimeZone = 'UTC'")
+    except (duckdb.Error, FileNotFoundError) as e:
+        raise UserError(f"cannot open the release under {lake}: {str(e).splitlines()[0]}") from None
+    return con

@@ -1,0 +1,98 @@
+"""Nightly operations: idempotent reruns, incremental skipping, atomic releases under kill -9, Dask runner."""
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+
+import pyarrow.dataset as ds
+import pytest
+
+from .conftest import CCHC, ROOT, WORLD, run_cchc
+
+SOME = ["sxd-binhdinh", "snv-binhdinh", "cchc-national"]
+
+
+def table(lake, name, release=None):
+    base = release or (lake / "published")
+    return ds.dataset(str(base / name), format="parquet").to_table()
+
+
+def world_args(lake, *extra):
+    if not WORLD.exists():
+        pytest.skip("../shared/world/small is not beside the checkout")
+    return ["run", "--sites", str(WORLD / "sites.toml"), "--replay", str(WORLD / "warc"), "--lake", str(lake), *extra]
+
+
+def comparable(lake, name, release=None, drop=("first_seen_at", "last_seen_at", "run_id", "fetched_at", "raw_warc")):
+    t = table(lake, name, release)
+    rows = [{k: v for k, v in r.items() if k not in drop} for r in t.to_pylist()]
+    return sorted(json.dumps(r, sort_keys=True, default=str, ensure_ascii=False) for r in rows)
+
+
+def test_second_run_skips_known_pages_and_keeps_the_same_tables(tmp_path):
+    lake = tmp_path / "lake"
+    first = run_cchc(*world_args(lake))
+    assert first.returncode == 0, first.stderr[-2000:]
+    docs1 = table(lake, "documents")
+    release1 = (lake / "published").resolve()
+    second = run_cchc(*world_args(lake))
+    assert second.returncode == 0, second.stderr[-2000:]
+    docs2 = table(lake, "documents")
+    assert docs2.num_rows == docs1.num_rows
+    assert len(set(docs2.column("doc_id").to_pylist())) == docs2.num_rows
+    for name in ("documents", "doc_refs", "indicators", "rankings"):
+        assert comparable(lake, name) == comparable(lake, name, release1), name
+    log = table(lake, "crawl_log").to_pylist()
+    runs = sorted({r["run_id"] for r in log})
+    assert len(runs) == 2
+    skipped = [r for r in log if r["run_id"] == runs[1] and r["outcome"] == "skipped_known"]
+    assert len(skipped) >= 30
+    assert len([p for p in (lake / "releases").iterdir() if not p.name.startswith(".")]) == 2
+    # first_seen_at survives, last_seen_at moves
+    d1 = {r["doc_id"]: r for r in docs1.to_pylist()}
+    for r in docs2.to_pylist():
+        assert r["first_seen_at"] == d1[r["doc_id"]]["first_seen_at"]
+        assert r["last_seen_at"] > d1[r["doc_id"]]["last_seen_at"]
+
+
+def test_killed_run_leaves_the_previous_release_and_the_next_run_succeeds(tmp_path):
+    lake = tmp_path / "lake"
+    assert run_cchc(*world_args(lake, "--only", *SOME)).returncode == 0
+    before = os.readlink(lake / "published")
+    docs_before = table(lake, "documents").num_rows
+    env = {**os.environ, "CCHC_NO_PROGRESS": "1"}
+    proc = subprocess.Popen([*CCHC, *world_args(lake, "--full")], cwd=ROOT, env=env, start_new_session=True,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        work = [p for p in (lake / "work").iterdir() if p.name != before.split("/")[-1]]
+        if any((p / s / "crawl_log.jsonl").exists() for p in work for s in SOME):
+            break
+        time.sleep(0.2)
+    os.killpg(proc.pid, signal.SIGKILL)
+    proc.wait()
+    assert os.readlink(lake / "published") == before
+    assert table(lake, "documents").num_rows == docs_before
+    after = run_cchc(*world_args(lake, "--only", *SOME))
+    assert after.returncode == 0, after.stderr[-2000:]
+    assert os.readlink(lake / "published") != before
+
+
+def test_dask_runner_gives_the_same_release(tmp_path):
+    threads, dask = tmp_path / "threads", tmp_path / "dask"
+    assert run_cchc(*world_args(threads, "--only", *SOME)).returncode == 0
+    p = run_cchc(*world_args(dask, "--only", *SOME, "--task-runner", "dask", "--workers", "2"))
+    assert p.returncode == 0, p.stderr[-2000:]
+    for name in ("documents", "doc_refs", "indicators", "rankings"):
+        assert comparable(threads, name) == comparable(dask, name), name
+
+
+def test_user_mistakes_are_one_line(tmp_path):
+    p = run_cchc("run", "--sites", str(tmp_path / "missing.toml"), "--lake", str(tmp_path / "l"))
+    assert p.returncode == 2 and len(p.stderr.strip().splitlines()) == 1
+    if WORLD.exists():
+        p = run_cchc(*world_args(tmp_path / "l", "--only", "no-such-site"))
+        assert p.returncode == 2 and "unknown site id 'no-such-site'" in p.stderr
+    assert sys.executable
