@@ -1,0 +1,139 @@
+"""The crawl log: one JSON line per request (contract table crawl_log), written as it happens.
+
+CrawlLogMiddleware sits next to the downloader, so it sees every response and every failure of
+every attempt (retries included), live or replayed. Requests refused before the downloader
+(robots.txt, known URLs, private addresses) carry their outcome in request.meta[REFUSED].
+"""
+from __future__ import annotations
+
+import json
+from collections import Counter
+from datetime import UTC, datetime
+from pathlib import Path
+
+from scrapy import signals
+from scrapy.downloadermiddlewares.robotstxt import RobotsTxtMiddleware
+from scrapy.exceptions import IgnoreRequest
+
+from crawlers.replay import NotInArchiveError
+from crawlers.settings import REFUSED, redirect_target
+from transforms.urls import same_site
+
+OUTCOMES = ("ok", "not_modified", "redirect", "http_error", "network_error", "robots_disallowed",
+            "skipped_known", "parse_error")
+ERROR_OUTCOMES = ("http_error", "network_error", "parse_error")
+LOG_NAME = "crawl_log.jsonl"
+
+
+def utc_now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
+
+
+def one_line(text: str, limit: int = 300) -> str:
+    text = " ".join(str(text).split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def outcome_of_status(status: int) -> str:
+    if status == 304:
+        return "not_modified"
+    if 300 <= status < 400:
+        return "redirect"
+    if status >= 400:
+        return "http_error"
+    return "ok"
+
+
+def error_of_exception(exc: BaseException) -> str:
+    if isinstance(exc, NotInArchiveError):
+        return str(exc)
+    msg = one_line(str(exc))
+    return f"{type(exc).__name__}: {msg}" if msg else type(exc).__name__
+
+
+class CrawlLog:
+    """Appends crawl_log rows to DIR/crawl_log.jsonl, flushed per line, and counts outcomes."""
+
+    def __init__(self, path: Path, run_id: str, site_id: str):
+        self.path = Path(path)
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self.run_id, self.site_id = run_id, site_id
+        self.counts: Counter[str] = Counter()
+        self._fh = self.path.open("a", encoding="utf-8")
+
+    def write(self, url: str, outcome: str, status: int | None = None, nbytes: int = 0,
+              error: str | None = None) -> dict:
+        if outcome not in OUTCOMES:
+            raise ValueError(f"unknown crawl outcome {outcome!r}")
+        row = {"run_id": self.run_id, "site_id": self.site_id, "url": url, "status": status,
+               "outcome": outcome, "fetched_at": utc_now(), "bytes": nbytes,
+               "error": one_line(error) if error else None}
+        self._fh.write(json.dumps(row, ensure_ascii=False) + "\n")
+        self._fh.flush()
+        self.counts[outcome] += 1
+        return row
+
+    def close(self) -> None:
+        self._fh.close()
+
+
+def read_log(path: Path) -> list[dict]:
+    path = Path(path)
+    if not path.exists():
+        return []
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+class CrawlLogMiddleware:
+    """Writes a crawl_log row for every response, failure and refusal; parse errors via spider_error."""
+
+    def __init__(self, crawler):
+        s = crawler.settings
+        self.base_url = s.get("CCHC_BASE_URL")
+        self.log = CrawlLog(Path(s.get("CCHC_OUT_DIR")) / LOG_NAME, s.get("CCHC_RUN_ID"), s.get("CCHC_SITE_ID"))
+        crawler.signals.connect(self.spider_error, signal=signals.spider_error)
+        crawler.signals.connect(self.spider_closed, signal=signals.spider_closed)
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        return cls(crawler)
+
+    def process_response(self, request, response, spider=None):
+        outcome = outcome_of_status(response.status)
+        error = None
+        if outcome == "redirect":
+            target = redirect_target(request, response)
+            if target and self.base_url and not same_site(target, self.base_url):
+                error = "off-site: not followed"
+            else:
+                error = f"-> {target}" if target else "no Location header"
+        elif outcome == "http_error":
+            error = f"HTTP {response.status}"
+        self.log.write(request.url, outcome, response.status, len(response.body), error)
+        return response
+
+    def process_exception(self, request, exception, spider=None):
+        refused = request.meta.get(REFUSED)
+        if refused:
+            self.log.write(request.url, refused[0], None, 0, refused[1])
+        elif not isinstance(exception, IgnoreRequest):
+            self.log.write(request.url, "network_error", None, 0, error_of_exception(exception))
+        return None
+
+    def spider_error(self, failure, response, spider=None):
+        self.log.write(response.url, "parse_error", response.status, len(response.body),
+                       error_of_exception(failure.value))
+
+    def spider_closed(self, spider, reason=None):
+        self.log.close()
+
+
+class LoggedRobotsTxtMiddleware(RobotsTxtMiddleware):
+    """Scrapy's robots.txt middleware, marking a refused request so the crawl log records it."""
+
+    def process_request_2(self, rp, request):
+        try:
+            super().process_request_2(rp, request)
+        except IgnoreRequest:
+            request.meta[REFUSED] = ("robots_disallowed", "disallowed by robots.txt")
+            raise

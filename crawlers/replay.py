@@ -1,0 +1,173 @@
+"""Replay: answer every request from WARC/WACZ files instead of the network.
+
+WarcIndex maps the canonical URL of each `response` record to where it is stored, and reads one
+record by offset (warcio on a seeked file). ReplayMiddleware, the last downloader middleware,
+turns a stored record into a Scrapy response with the stored status, headers and body, so the
+Robots/Retry/Redirect/HttpError middlewares behave as they do live.
+"""
+from __future__ import annotations
+
+import logging
+import struct
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from scrapy.http import Headers
+from scrapy.responsetypes import responsetypes
+from warcio.archiveiterator import ArchiveIterator
+
+from transforms.urls import canonical_url
+
+log = logging.getLogger(__name__)
+
+WARC_SUFFIXES = (".warc", ".warc.gz")
+# Transport framing the stored body no longer has: warcio hands it back de-chunked and decoded.
+_DROP_HEADERS = {"transfer-encoding", "content-encoding", "content-length"}
+
+
+class NotInArchiveError(Exception):
+    """The archive holds no response for this URL (a network error of replay, never retried)."""
+
+    def __init__(self, url: str = ""):
+        super().__init__("not in archive")
+        self.url = url
+
+
+@dataclass(frozen=True)
+class Stored:
+    path: str        # the file holding the WARC stream (a .warc[.gz] or the .wacz zip)
+    base: int        # where the WARC stream starts in that file (0, or a stored zip member's data)
+    offset: int      # the record's offset inside the WARC stream
+    status: int
+
+
+@dataclass(frozen=True)
+class StoredResponse:
+    url: str
+    status: int
+    headers: list[tuple[str, str]]
+    body: bytes
+    date: str | None
+
+
+class WarcIndex:
+    """Index of response records by canonical URL over files and folders (searched recursively)."""
+
+    def __init__(self, paths):
+        self.entries: dict[str, Stored] = {}
+        self.files: list[str] = []
+        for p in paths:
+            for f in _archive_files(Path(p)):
+                self._index_file(f)
+
+    def __len__(self) -> int:
+        return len(self.entries)
+
+    def __contains__(self, url: str) -> bool:
+        return canonical_url(url) in self.entries
+
+    def get(self, url: str) -> StoredResponse | None:
+        entry = self.entries.get(canonical_url(url))
+        if entry is None:
+            return None
+        with open(entry.path, "rb") as fh:
+            fh.seek(entry.base + entry.offset)
+            record = next(iter(ArchiveIterator(fh)))
+            return _stored_response(record)
+
+    def _index_file(self, f: Path) -> None:
+        self.files.append(str(f))
+        try:
+            if f.suffix.lower() == ".wacz":
+                self._index_wacz(f)
+            else:
+                with open(f, "rb") as fh:
+                    self._index_stream(fh, str(f), 0)
+        except Exception as e:  # a damaged file must not stop the replay of the others
+            log.warning("replay: stopped reading %s: %s", f, " ".join(str(e).split()))
+
+    def _index_wacz(self, f: Path) -> None:
+        with zipfile.ZipFile(f) as zf:
+            for info in zf.infolist():
+                if not info.filename.lower().endswith(WARC_SUFFIXES):
+                    continue
+                if info.compress_type != zipfile.ZIP_STORED:
+                    log.warning("replay: %s:%s is compressed inside the zip; WACZ stores WARCs uncompressed",
+                                f, info.filename)
+                    continue
+                with zf.open(info) as member:
+                    self._index_stream(member, str(f), _member_data_offset(f, info))
+
+    def _index_stream(self, fh, path: str, base: int) -> None:
+        it = ArchiveIterator(fh)
+        for record in it:
+            if record.rec_type != "response" or record.http_headers is None:
+                continue
+            url = record.rec_headers.get_header("WARC-Target-URI")
+            if not url:
+                continue
+            status = int(record.http_headers.get_statuscode() or 0)
+            key = canonical_url(url)
+            old = self.entries.get(key)
+            # A later capture wins, except a server error does not hide an earlier good answer.
+            if old is None or not (status >= 500 and old.status < 500):
+                self.entries[key] = Stored(path, base, it.get_record_offset(), status)
+
+
+def _archive_files(p: Path) -> list[Path]:
+    if p.is_dir():
+        return sorted(f for f in p.rglob("*") if f.is_file() and _is_archive(f))
+    return [p] if p.is_file() else []
+
+
+def _is_archive(f: Path) -> bool:
+    name = f.name.lower()
+    return name.endswith(WARC_SUFFIXES) or name.endswith(".wacz")
+
+
+def _member_data_offset(zip_path: Path, info: zipfile.ZipInfo) -> int:
+    """Absolute offset of a stored member's bytes: after its local header (name and extra vary)."""
+    with open(zip_path, "rb") as fh:
+        fh.seek(info.header_offset)
+        header = fh.read(30)
+    name_len, extra_len = struct.unpack("<HH", header[26:30])
+    return info.header_offset + 30 + name_len + extra_len
+
+
+def _stored_response(record) -> StoredResponse:
+    http = record.http_headers
+    headers = [(k, v) for k, v in http.headers if k.lower() not in _DROP_HEADERS]
+    body = record.content_stream().read()
+    return StoredResponse(
+        url=record.rec_headers.get_header("WARC-Target-URI"), status=int(http.get_statuscode() or 0),
+        headers=headers, body=body, date=record.rec_headers.get_header("WARC-Date"))
+
+
+def _scrapy_headers(pairs: list[tuple[str, str]]) -> Headers:
+    grouped: dict[str, list[str]] = {}
+    for k, v in pairs:
+        grouped.setdefault(k, []).append(v)
+    return Headers(grouped)
+
+
+class ReplayMiddleware:
+    """Answers every request from the archive; an absent URL fails as a network error."""
+
+    def __init__(self, paths):
+        self.index = WarcIndex(paths)
+        log.info("replay: %d responses indexed from %d files", len(self.index), len(self.index.files))
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        return cls(crawler.settings.getlist("CCHC_REPLAY_PATHS"))
+
+    def process_request(self, request, spider=None):
+        stored = self.index.get(request.url)
+        if stored is None:
+            raise NotInArchiveError(request.url)
+        headers = _scrapy_headers(stored.headers)
+        cls = responsetypes.from_args(headers=headers, url=request.url, body=stored.body)
+        request.meta["cchc_archived_at"] = stored.date
+        return cls(url=request.url, status=stored.status, headers=headers, body=stored.body,
+                   request=request, flags=["replay"])

@@ -1,0 +1,109 @@
+from pathlib import Path
+
+import pytest
+
+from crawlers.registry import RegistryError, Site, default_registry_path, find_site, load_registry
+
+SHARED = Path(__file__).resolve().parents[1].parent / "shared"
+WORLD_SITES = SHARED / "world" / "small" / "sites.toml"
+
+GOOD = '''
+[[site]]
+id = "sxd-x"
+name = "Sở Xây dựng tỉnh X"
+cms = "nukeviet"
+kind = "news"
+base_url = "https://sxd.example.gov.vn/"
+start_urls = ["https://sxd.example.gov.vn/news/cchc/"]
+level = "department"
+province = "52"
+agency = "Sở Xây dựng"
+'''
+
+
+def write(tmp_path: Path, text: str) -> Path:
+    p = tmp_path / "sites.toml"
+    p.write_text(text, encoding="utf-8")
+    return p
+
+
+def error_of(tmp_path: Path, text: str) -> str:
+    with pytest.raises(RegistryError) as e:
+        load_registry(write(tmp_path, text))
+    msg = str(e.value)
+    assert "\n" not in msg
+    assert msg.startswith("sites.toml: ")
+    return msg
+
+
+def test_shipped_registry_loads():
+    sites = load_registry(default_registry_path())
+    assert len(sites) >= 8
+    ids = {s.id for s in sites}
+    assert {"sxd-binhdinh", "snv-binhdinh", "hocmon-hcm", "tayninh", "baohagiang", "haiphong",
+            "dvc-binhdinh", "cchc-national"} <= ids
+    sxd = find_site(sites, "sxd-binhdinh")
+    assert sxd.start_urls == ("https://sxd.binhdinh.gov.vn/news/cai-cach-hanh-chinh/",)
+    assert sxd.province == "52" and sxd.cms == "nukeviet"
+
+
+def test_world_registry_loads():
+    if not WORLD_SITES.exists():
+        pytest.skip("shared world absent")
+    sites = load_registry(WORLD_SITES)
+    assert len(sites) == 8
+    national = find_site(sites, "cchc-national")
+    assert national.level == "national" and national.province is None
+
+
+def test_good_site_parses(tmp_path):
+    [site] = load_registry(write(tmp_path, GOOD))
+    assert site == Site(id="sxd-x", name="Sở Xây dựng tỉnh X", cms="nukeviet", kind="news",
+                        base_url="https://sxd.example.gov.vn/", start_urls=("https://sxd.example.gov.vn/news/cchc/",),
+                        level="department", province="52", agency="Sở Xây dựng", district=None)
+
+
+def test_unknown_key(tmp_path):
+    assert error_of(tmp_path, GOOD + 'foo = "bar"\n') == "sites.toml: site 'sxd-x': unknown key 'foo'"
+
+
+def test_missing_key(tmp_path):
+    text = GOOD.replace('kind = "news"\n', "")
+    assert error_of(tmp_path, text) == "sites.toml: site 'sxd-x': missing required key 'kind'"
+
+
+@pytest.mark.parametrize("old,new,fragment", [
+    ('cms = "nukeviet"', 'cms = "wordpress"', "cms 'wordpress' is not one of"),
+    ('kind = "news"', 'kind = "blog"', "kind 'blog' is not one of"),
+    ('level = "department"', 'level = "ward"', "level 'ward' is not one of"),
+    ('province = "52"', 'province = "5"', "province must be a two-digit GSO code, got '5'"),
+    ('province = "52"', 'province = 52', "'province' must be a string"),
+    ('start_urls = ["https://sxd.example.gov.vn/news/cchc/"]', 'start_urls = ["https://other.gov.vn/a/"]',
+     "start URL 'https://other.gov.vn/a/' is outside base_url's site"),
+    ('start_urls = ["https://sxd.example.gov.vn/news/cchc/"]', "start_urls = []",
+     "start_urls must be a non-empty list of strings"),
+])
+def test_bad_values(tmp_path, old, new, fragment):
+    msg = error_of(tmp_path, GOOD.replace(old, new))
+    assert msg.startswith("sites.toml: site 'sxd-x': ")
+    assert fragment in msg
+
+
+def test_duplicate_id(tmp_path):
+    assert error_of(tmp_path, GOOD + GOOD) == "sites.toml: site 'sxd-x': duplicate id"
+
+
+def test_malformed_toml_names_line(tmp_path):
+    msg = error_of(tmp_path, GOOD + "name = \n")
+    assert "malformed TOML" in msg and "at line 12," in msg
+
+
+def test_missing_file(tmp_path):
+    with pytest.raises(RegistryError) as e:
+        load_registry(tmp_path / "nope.toml")
+    assert str(e.value).startswith("nope.toml: cannot read")
+
+
+def test_site_without_id_is_named_by_position(tmp_path):
+    msg = error_of(tmp_path, GOOD.replace('id = "sxd-x"\n', ""))
+    assert msg == "sites.toml: site #1: missing required key 'id'"
