@@ -37,7 +37,7 @@ class Assembled:
 
 
 def _read_rows(folders: list[str], table: str) -> list[dict]:
-    paths = [str(Path(f) / table) for f in folders if (Path(f) / table).exists()]
+    paths = [str(p) for f in folders for p in sorted((Path(f) / table).glob("*.parquet"))]
     if not paths:
         return []
     return conform(table, ds.dataset(paths, format="parquet").to_table()).to_pylist()

@@ -1,0 +1,302 @@
+"""HTML helpers every spider shares: robust decoding, visible text, paragraphs, tables, links.
+
+Portals lie about their charset (a page declared UTF-8 but saved in windows-1258,
+or the reverse), some are saved in decomposed Unicode (NFD), and some responses
+are garbage. `parse_html` never raises: it picks the encoding that decodes
+cleanly and returns an empty document when nothing usable is left.
+"""
+from __future__ import annotations
+
+import codecs
+import copy
+import re
+import unicodedata
+from urllib.parse import urldefrag, urljoin
+
+import lxml.etree
+import lxml.html
+
+from crawlers.records import Table
+from transforms.text import clean
+
+FALLBACK_ENCODINGS = ("utf-8", "cp1258", "cp1252")
+
+# Elements whose content is never visible text.
+INVISIBLE = frozenset({"script", "style", "noscript", "template", "head", "title", "meta", "link"})
+# Elements dropped before paragraphs are read (chrome and interactive parts).
+NON_TEXT = INVISIBLE | {"form", "nav", "iframe", "select", "option", "button", "input", "textarea",
+                        "object", "embed", "svg", "video", "audio", "canvas", "map"}
+# Elements that start a new line of text: paragraph boundaries.
+BLOCKS = frozenset({
+    "p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "li", "ul", "ol", "dl", "dt", "dd", "blockquote",
+    "pre", "section", "article", "header", "footer", "main", "aside", "figure", "figcaption", "address",
+    "center", "table", "tr", "td", "th", "thead", "tbody", "tfoot", "caption", "hr", "br", "body", "html",
+    "fieldset", "details", "summary",
+})
+HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
+
+_META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([a-zA-Z0-9_.:-]+)""", re.IGNORECASE)
+_XML_DECL = re.compile(r"^\s*<\?xml[^>]*\?>", re.IGNORECASE)
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_SKIP_SCHEMES = ("javascript:", "mailto:", "tel:", "data:", "about:", "callto:", "sms:")
+
+
+# --- decoding --------------------------------------------------------------------------------------------------
+def _norm_encoding(name: str | None) -> str | None:
+    if not name:
+        return None
+    try:
+        return codecs.lookup(name.strip().strip("\"'").lower()).name
+    except LookupError:
+        return None
+
+
+def _declared_meta(body: bytes) -> str | None:
+    m = _META_CHARSET.search(body[:4096])
+    return _norm_encoding(m.group(1).decode("ascii", "ignore")) if m else None
+
+
+def decode_html(body: bytes, encoding: str | None = None) -> str:
+    """Text of an HTML body, NFC. Valid UTF-8 with non-ASCII bytes wins over any declaration
+    (a legacy single-byte charset decodes almost any bytes without error, so it cannot prove itself)."""
+    if body.startswith(codecs.BOM_UTF8):
+        return unicodedata.normalize("NFC", body[3:].decode("utf-8", "replace"))
+    if body.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return unicodedata.normalize("NFC", body.decode("utf-16", "replace"))
+    declared = [e for e in (_norm_encoding(encoding), _declared_meta(body)) if e]
+    try:
+        text = body.decode("utf-8")
+        if not body.isascii() or not declared:
+            return unicodedata.normalize("NFC", text)
+    except UnicodeDecodeError:
+        declared = [e for e in declared if e != "utf-8"]
+    for enc in [*declared, *FALLBACK_ENCODINGS]:
+        try:
+            return unicodedata.normalize("NFC", body.decode(enc))
+        except (UnicodeDecodeError, LookupError):
+            continue
+    return unicodedata.normalize("NFC", body.decode("utf-8", "replace"))
+
+
+def _empty_document(url: str) -> lxml.html.HtmlElement:
+    return lxml.html.document_fromstring("<html><head></head><body></body></html>", base_url=url)
+
+
+def parse_html(body: bytes, url: str, encoding: str | None = None) -> lxml.html.HtmlElement:
+    """Parse a response body into an lxml tree (NFC text); an empty document for garbage."""
+    try:
+        text = decode_html(body or b"", encoding)
+        text = _CONTROL.sub("", _XML_DECL.sub("", text, count=1))
+        if not text.strip():
+            return _empty_document(url)
+        return lxml.html.document_fromstring(text, base_url=url)
+    except (lxml.etree.ParserError, ValueError, TypeError):
+        return _empty_document(url)
+
+
+# --- text ----------------------------------------------------------------------------------------------------
+def _is_element(node) -> bool:
+    return isinstance(node.tag, str)
+
+
+def _walk_text(el, out: list[str], skip: frozenset[str]) -> None:
+    tag = el.tag.lower() if _is_element(el) else None
+    if tag is not None and tag not in skip:
+        block = tag in BLOCKS
+        if block:
+            out.append(" ")
+        if el.text:
+            out.append(el.text)
+        for child in el:
+            _walk_text(child, out, skip)
+        if block:
+            out.append(" ")
+    if el.tail:
+        out.append(el.tail)
+
+
+def text_of(el) -> str:
+    """Visible text of an element: no script/style/comments, blocks separated by a space, NFC, collapsed."""
+    if el is None:
+        return ""
+    out: list[str] = []
+    if _is_element(el):
+        tag = el.tag.lower()
+        if tag in INVISIBLE and tag not in ("title",):
+            return ""
+        if tag == "title":
+            return clean(el.text)
+        if el.text:
+            out.append(el.text)
+        for child in el:
+            _walk_text(child, out, INVISIBLE)
+    return clean("".join(out))
+
+
+def _drop(root, selectors: tuple[str, ...]) -> None:
+    for sel in selectors:
+        try:
+            found = root.cssselect(sel)
+        except Exception:  # an invalid selector from a registry is skipped, not fatal
+            continue
+        for node in found:
+            if node is not root and node.getparent() is not None:
+                node.drop_tree()
+
+
+def paragraphs_of(el, drop: tuple[str, ...] = ()) -> list[str]:
+    """Block-level paragraphs of `el` in reading order; tables and non-text elements left out.
+
+    `drop` are CSS selectors removed first (the element itself is not modified: a copy is read).
+    A <br> ends a paragraph, as many portals write paragraphs as lines of one <div>.
+    """
+    if el is None or not _is_element(el):
+        return []
+    root = copy.deepcopy(el)
+    root.tail = None
+    _drop(root, drop)
+    for node in list(root.iter()):
+        if node is not root and _is_element(node) and (node.tag.lower() in NON_TEXT or node.tag.lower() == "table"):
+            node.drop_tree()
+    paras: list[str] = []
+    buf: list[str] = []
+
+    def flush() -> None:
+        text = clean("".join(buf))
+        if text:
+            paras.append(text)
+        buf.clear()
+
+    def walk(node) -> None:
+        block = node.tag.lower() in BLOCKS
+        if block:
+            flush()
+        if node.text:
+            buf.append(node.text)
+        for child in node:
+            if _is_element(child):
+                walk(child)
+            if child.tail:
+                buf.append(child.tail)
+        if block:
+            flush()
+
+    walk(root)
+    flush()
+    return paras
+
+
+# --- tables --------------------------------------------------------------------------------------------------
+def _span(cell, attr: str) -> int:
+    try:
+        n = int(str(cell.get(attr, "1")).strip() or 1)
+    except ValueError:
+        return 1
+    return min(max(n, 1), 200)  # a garbage span must not blow the grid up
+
+
+def _own_rows(table) -> list:
+    return table.xpath("./tr|./thead/tr|./tbody/tr|./tfoot/tr")
+
+
+def _is_header_row(tr) -> bool:
+    parent = tr.getparent()
+    if parent is not None and parent.tag.lower() == "thead":
+        return True
+    cells = [c for c in tr if _is_element(c) and c.tag.lower() in ("td", "th")]
+    return bool(cells) and all(c.tag.lower() == "th" for c in cells)
+
+
+def _fill_carried(line: list[str], carry: dict[tuple[int, int], str], r: int) -> None:
+    while (r, len(line)) in carry:
+        line.append(carry.pop((r, len(line))))
+
+
+def _grid(rows: list) -> list[list[str]]:
+    """Expand rowspan/colspan: a spanned cell repeats its text in every slot it covers."""
+    grid: list[list[str]] = []
+    carry: dict[tuple[int, int], str] = {}  # (row, col) -> text from a rowspan above
+    for r, tr in enumerate(rows):
+        line: list[str] = []
+        for cell in tr:
+            if not _is_element(cell) or cell.tag.lower() not in ("td", "th"):
+                continue
+            _fill_carried(line, carry, r)
+            text = text_of(cell)
+            rs, cs = _span(cell, "rowspan"), _span(cell, "colspan")
+            for _ in range(cs):
+                for dr in range(1, rs):
+                    carry[(r + dr, len(line))] = text
+                line.append(text)
+        _fill_carried(line, carry, r)
+        grid.append(line)
+    width = max((len(line) for line in grid), default=0)
+    return [line + [""] * (width - len(line)) for line in grid]
+
+
+def _caption(table) -> str | None:
+    cap = table.find("caption")
+    if cap is not None and text_of(cap):
+        return text_of(cap)
+    prev = table.xpath("preceding::*[self::h1 or self::h2 or self::h3 or self::h4 or self::h5 or self::h6][1]")
+    return (text_of(prev[0]) or None) if prev else None
+
+
+def tables_of(el) -> list[Table]:
+    """Every <table> under `el` (including `el` itself), with spans expanded and header rows counted."""
+    if el is None or not _is_element(el):
+        return []
+    tables = [el] if el.tag.lower() == "table" else []
+    tables += el.xpath(".//table")
+    out: list[Table] = []
+    for table in tables:
+        rows = [tr for tr in _own_rows(table) if any(_is_element(c) and c.tag.lower() in ("td", "th") for c in tr)]
+        if not rows:
+            continue
+        header = 0
+        for tr in rows:
+            if not _is_header_row(tr):
+                break
+            header += 1
+        out.append(Table(rows=_grid(rows), header_rows=header, caption=_caption(table)))
+    return out
+
+
+# --- links ---------------------------------------------------------------------------------------------------
+def _base_of(el, base_url: str) -> str:
+    try:
+        base = el.getroottree().getroot().xpath("//base/@href")
+    except (AttributeError, lxml.etree.XPathError):
+        base = []
+    if base and base[0].strip():
+        try:
+            return urljoin(base_url, base[0].strip())
+        except ValueError:
+            return base_url
+    return base_url
+
+
+def links_of(el, base_url: str) -> list[tuple[str, str]]:
+    """(absolute URL without fragment, link text) for every <a href> in order.
+    The text falls back to the title attribute, then an image's alt, when the anchor has no text."""
+    if el is None or not _is_element(el):
+        return []
+    base = _base_of(el, base_url)
+    anchors = ([el] if el.tag.lower() == "a" else []) + el.xpath(".//a[@href]")
+    out: list[tuple[str, str]] = []
+    for a in anchors:
+        href = re.sub(r"\s+", "", a.get("href") or "")
+        if not href or href.startswith("#") or href.lower().startswith(_SKIP_SCHEMES):
+            continue
+        try:
+            url = urldefrag(urljoin(base, href))[0]
+        except ValueError:
+            continue
+        if not url.lower().startswith(("http://", "https://")):
+            continue
+        text = text_of(a) or clean(a.get("title"))
+        if not text:
+            alts = a.xpath(".//img/@alt")
+            text = clean(alts[0]) if alts else ""
+        out.append((url, text))
+    return out
