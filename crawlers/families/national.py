@@ -1,0 +1,82 @@
+"""National ranking pages (PAR INDEX, SIPAS of the 63 provinces).
+
+A page is a big ranking table inside the main content, a sentence or two, and
+links to the other years and indices inside that same block. Each page becomes
+a record kind="table"; only links inside the main content block are followed,
+never the chrome menus.
+"""
+from __future__ import annotations
+
+from crawlers.families.base import (
+    FamilySpider,
+    attachment_links,
+    dedupe,
+    first,
+    is_attachment_url,
+    is_html,
+    table_block,
+)
+from crawlers.html import links_of, paragraphs_of, tables_of, text_of
+
+
+def _main(tree):
+    return table_block(tree)
+
+
+def _parse_title(tree, url: str) -> str | None:
+    main = _main(tree)
+    heading = first(main, ("h1", "h2", "h3")) if main is not None else None
+    return (text_of(heading) or None) if heading is not None else None
+
+
+def _parse_body(tree, url: str) -> tuple[list[str], list]:
+    main = _main(tree)
+    if main is None:
+        return [], []
+    title = _parse_title(tree, url)
+    paras = [p for p in paragraphs_of(main, ("ul", "ol")) if p != title]
+    return paras, tables_of(main)
+
+
+def _parse_links(tree, url: str) -> list[str]:
+    main = _main(tree)
+    links = [u for u, _ in links_of(main, url)] if main is not None else []
+    return dedupe((u for u in links if not is_attachment_url(u)), exclude=[url])
+
+
+def _parse_attachments(tree, url: str) -> list:
+    return attachment_links(_main(tree), url, strict=True)
+
+
+def extract_page(tree, url: str) -> dict:
+    title = _parse_title(tree, url)
+    paras, tables = _parse_body(tree, url)
+    missing = [k for k, v in (("title", title), ("tables", tables)) if not v]
+    return {"title": title, "date_text": None, "author": None, "summary": None, "paragraphs": paras,
+            "tables": tables, "attachments": _parse_attachments(tree, url), "missing": missing}
+
+
+def listing_links(tree, url: str) -> tuple[list[str], list[str]]:
+    """Other years and indices, linked from inside the main content."""
+    return [], _parse_links(tree, url)
+
+
+class NationalSpider(FamilySpider):
+    family = "national"
+    record_kind = "table"
+    extract_article = staticmethod(extract_page)
+    listing_links = staticmethod(listing_links)
+
+    def initial_requests(self):
+        reqs = [self.make_request(u, "page", self.parse_page) for u in self.site.start_urls]
+        return [r for r in reqs if r is not None]
+
+    def parse_page(self, response):
+        yield from self.parse_article(response)
+        if not is_html(response):
+            return
+        _, pages = self.listing_links(self.tree_of(response), response.url)
+        for url in pages:
+            req = self.make_request(url, "page", self.parse_page, parent=response.url)
+            if req is not None:
+                yield req
