@@ -1,0 +1,109 @@
+"""Rankings from indicator rows: published ranks where a source states them, else computed by value.
+
+Scope is `national` for provinces and `province:<code>` for the departments of one province. Each
+entity gets one value per indicator and period, taken from the best source (table > attachment >
+text); different values for one fact are listed by `find_conflicts`, not silently merged.
+Only indices and rates where more is better are ranked; ranks themselves and counts are not.
+"""
+from __future__ import annotations
+
+from collections import defaultdict
+
+from transforms.facts import RANK_OF
+from transforms.text import fold
+
+RANKED = ("par_index", "sipas", "on_time_rate", "early_rate", "online_rate", "digitization_rate")
+_METHOD_ORDER = {"table": 0, "attachment": 1, "text": 2}
+
+
+def _entity_key(r: dict) -> tuple:
+    ent = r["province_code"] if r["entity_type"] == "province" else fold(r["entity_name"])
+    return (r["entity_type"], str(r["province_code"]), ent)
+
+
+def _scope(r: dict) -> str | None:
+    if r["entity_type"] == "province":
+        return "national"
+    if r["entity_type"] == "department" and r.get("province_code"):
+        return f"province:{r['province_code']}"
+    return None                       # districts: no scope of the contract ranks them
+
+
+def _best(rows: list[dict]) -> dict:
+    return min(rows, key=lambda r: (_METHOD_ORDER.get(r.get("method"), 9), str(r.get("source_doc_id")), r["value"]))
+
+
+def previous_period(period: str) -> str | None:
+    try:
+        if len(period) == 4:
+            return str(int(period) - 1)
+        y, m = int(period[:4]), int(period[5:7])
+        return f"{y - 1}-12" if m == 1 else f"{y}-{m - 1:02d}"
+    except ValueError:
+        return None
+
+
+def _competition_ranks(values: dict[tuple, float]) -> dict[tuple, int]:
+    """1 = highest; equal values share a rank and the next rank skips ("1, 2, 2, 4")."""
+    ordered = sorted(values.items(), key=lambda kv: -kv[1])
+    ranks: dict[tuple, int] = {}
+    for i, (k, v) in enumerate(ordered):
+        ranks[k] = ranks[ordered[i - 1][0]] if i and abs(ordered[i - 1][1] - v) < 1e-9 else i + 1
+    return ranks
+
+
+def compute_rankings(indicators: list[dict]) -> list[dict]:
+    counted = [r for r in indicators if r.get("counted", True) and r.get("value") is not None]
+    facts: dict[tuple, list[dict]] = defaultdict(list)     # (indicator, period, entity key) -> rows
+    for r in counted:
+        facts[(r["indicator"], str(r["period"]), _entity_key(r))].append(r)
+    groups: dict[tuple, dict[tuple, dict]] = defaultdict(dict)   # (indicator, period, scope) -> entity -> row
+    for ind in RANKED:
+        rank_ind = RANK_OF.get(ind)
+        keys = {(p, e) for (i, p, e) in facts if i == ind or (rank_ind and i == rank_ind)}
+        for period, ent in keys:
+            value_rows = facts.get((ind, period, ent), [])
+            rank_rows = facts.get((rank_ind, period, ent), []) if rank_ind else []
+            base = _best(value_rows or rank_rows)
+            scope = _scope(base)
+            if scope is None:
+                continue
+            groups[(ind, period, scope)][ent] = {
+                "base": base, "value": _best(value_rows)["value"] if value_rows else None,
+                "published": int(_best(rank_rows)["value"]) if rank_rows else None,
+            }
+    out: list[dict] = []
+    rank_of: dict[tuple, int] = {}
+    for (ind, period, scope), members in sorted(groups.items()):
+        computed = _competition_ranks({e: m["value"] for e, m in members.items() if m["value"] is not None})
+        for ent, m in members.items():
+            rank = m["published"] if m["published"] is not None else computed.get(ent)
+            if rank is None:
+                continue
+            rank_of[(ind, period, scope, ent)] = rank
+            b = m["base"]
+            out.append({"indicator": ind, "period": period, "scope": scope, "entity_type": b["entity_type"],
+                        "entity_name": b["entity_name"], "province_code": b["province_code"],
+                        "value": None if m["value"] is None else float(m["value"]),
+                        "rank": int(rank), "rank_source": "published" if m["published"] is not None else "computed",
+                        "n_ranked": len(members), "_ent": ent})
+    for row in out:
+        prev = rank_of.get((row["indicator"], previous_period(row["period"]), row["scope"], row.pop("_ent")))
+        row["rank_change"] = prev - row["rank"] if prev is not None else None
+    return sorted(out, key=lambda r: (r["indicator"], r["period"], r["scope"], r["rank"], r["entity_name"]))
+
+
+def find_conflicts(indicators: list[dict]) -> list[dict]:
+    """Facts stated with different values (same entity, indicator, period and component)."""
+    by_key: dict[tuple, list[dict]] = defaultdict(list)
+    for r in indicators:
+        if r.get("counted", True):
+            by_key[(*_entity_key(r), r["indicator"], str(r["period"]), r.get("component"))].append(r)
+    out = []
+    for key, rows in sorted(by_key.items(), key=lambda kv: tuple(str(x) for x in kv[0])):
+        values = sorted({round(float(r["value"]), 6) for r in rows})
+        if len(values) > 1:
+            out.append({"entity_type": key[0], "province_code": key[1], "entity_name": rows[0]["entity_name"],
+                        "indicator": key[3], "period": key[4], "component": key[5], "values": values,
+                        "sources": sorted({(str(r.get("source_doc_id")), r.get("method"), r["value"]) for r in rows})})
+    return out
