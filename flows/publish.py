@@ -66,9 +66,11 @@ def assemble(lake: Lake, run_id: str, now: dt.datetime, row_folders: list[str], 
             site["changed" if changed else "unchanged"] += 1
         docs[d["doc_id"]] = d
         reread.add(d["doc_id"])
+    seen_ids = reread | {d["doc_id"] for d in docs.values() if d["url"] in seen_urls}
     for d in docs.values():
-        if d["doc_id"] not in reread and d["url"] in seen_urls:
-            d["last_seen_at"] = now  # skipped as known: still linked from the site
+        # Skipped as known: still linked from the site; so are the attachments of a page seen this run.
+        if d["doc_id"] not in reread and (d["doc_id"] in seen_ids or d.get("parent_doc_id") in seen_ids):
+            d["last_seen_at"] = now
             out.per_site.setdefault(d["site_id"], {"new": 0, "changed": 0, "unchanged": 0})["unchanged"] += 1
 
     groups = group_duplicates([DedupInput(d["doc_id"], d.get("body") or "", d["content_hash"] or "",
