@@ -29,3 +29,8 @@ def test_reform_related_from_title_or_repeated_body_mentions():
     assert not is_reform_related("Giải bóng chuyền truyền thống năm 2024", ["Giải đấu có 12 đội tham gia.",
                                                                           "Thủ tục đăng ký thi đấu đơn giản."])
     assert not is_reform_related("Tin hoạt động", ["Một lần nhắc tới cải cách hành chính."])
+
+
+def test_dossier_statistics_count_as_reform_even_without_the_words_in_the_title():
+    assert is_reform_related("Sở Y tế trả kết quả cấp phép đúng hạn", [
+        "Năm 2024, Sở tiếp nhận 1.204 hồ sơ thủ tục cấp phép, trong đó 900 hồ sơ nộp trực tuyến."])

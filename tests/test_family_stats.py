@@ -34,8 +34,17 @@ def test_period_page_heading_and_table():
         assert {r[1]: parse_number(r[2]) for r in rows} == received
 
 
-def test_index_page_with_empty_table_reports_no_rows():
+def test_index_page_with_empty_table_and_period_links_is_not_broken():
     rec = _page("https://dichvucong.binhdinh.gov.vn/thong-ke")
+    assert rec["missing"] == []
+    assert rec["tables"][0]["rows"] and len(rec["tables"][0]["rows"]) == rec["tables"][0]["header_rows"]
+
+
+def test_empty_table_without_period_links_reports_no_rows():
+    from lxml import html as lh
+    page = ("<html><body><div class='thong-ke'><h2>Thống kê tháng 1/2024</h2><table><tr><th>STT</th>"
+            "<th>Đơn vị</th></tr></table></div></body></html>")
+    rec = stats.extract_page(lh.fromstring(page), "https://dvc.example/thong-ke")
     assert rec["missing"] == ["rows"]
 
 

@@ -163,3 +163,15 @@ def test_world_articles_precision_and_recall():
     for r, gold in ranking_rows:
         g = {fact_key(m): m["value"] for m in gold}
         assert abs(g[fact_key(r)] - r["value"]) <= 0.011
+
+
+def test_pending_dossiers_in_their_time_limit():
+    import datetime as _dt
+
+    from transforms.facts import FactContext as _Ctx
+    from transforms.indicators_text import facts_from_text as _facts
+    ctx = _Ctx(doc_id="d", title="Kết quả giải quyết thủ tục hành chính năm 2023", published_date=_dt.date(2023, 12, 1),
+               province_code="51", agency="Sở Tư pháp", level="department")
+    rows, _ = _facts(["Năm 2023, Sở đã giải quyết 1.204 hồ sơ, hiện còn 25 hồ sơ đang trong thời hạn giải quyết."], ctx)
+    assert [(r["indicator"], r["value"], r["entity_name"]) for r in rows] == [
+        ("dossiers_resolved", 1204.0, "Sở Tư pháp"), ("dossiers_pending", 25.0, "Sở Tư pháp")]

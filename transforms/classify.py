@@ -14,7 +14,8 @@ from transforms.text import fold
 REFORM_TERMS = re.compile(
     r"\b(?:cai cach hanh chinh|cchc|par ?index|sipas|thu tuc hanh chinh|tthc|mot cua|"
     r"dich vu cong|chi so hai long|chinh quyen dien tu|chinh quyen so|hanh chinh cong|"
-    r"kiem soat thu tuc|ho so truc tuyen|giai quyet ho so)\b"
+    r"kiem soat thu tuc|giai quyet ho so|tra ket qua|phuc vu hanh chinh|so hoa ho so|"
+    r"ho so (?:\w+ ){0,3}(?:truc tuyen|dung han|tre han|qua han|truoc han))\b"
 )
 _PLAN_TITLE = re.compile(
     r"^(?:ke hoach|chuong trinh|de an|phuong an)\b|\b(?:ban hanh|trien khai|phe duyet) (?:ke hoach|chuong trinh|de an)\b"

@@ -68,7 +68,8 @@ RULES: list[tuple[str, re.Pattern]] = [
     ("dossiers_resolved_late", _r(NUM + r"\s+" + HS + r"\s+" + SOLVED + r"?\s*" + LATE)),
     ("dossiers_resolved_late", _r(r"(?:giải\s+quyết\s+)?" + LATE + r"\s*:?\s*(?:là\s+)?" + NUM + r"\s+" + HS)),
     ("dossiers_pending", _r(r"đang\s+(?:được\s+)?giải\s+quyết\s*:?\s*(?:là\s+)?" + NUM + r"\s+" + HS)),
-    ("dossiers_pending", _r(NUM + r"\s+" + HS + r"\s+đang\s+(?:được\s+)?giải\s+quyết")),
+    ("dossiers_pending", _r(NUM + r"\s+" + HS + r"\s+(?:đang\s+(?:trong\s+(?:thời\s+)?hạn\s+)?(?:được\s+)?giải\s+quyết|"
+                            r"chưa\s+đến\s+hạn(?:\s+giải\s+quyết)?)")),
     ("dossiers_resolved", _r(r"(?<!và\s)(?<!đang\s)giải\s+quyết\s+(?:xong\s+|hoàn\s+thành\s+)?(?:được\s+)?"
                              r"(?:là\s+)?:?\s*" + NUM + r"\s+" + HS)),
     ("dossiers_resolved", _r(NUM + r"\s+" + HS + r"\s+(?:đã\s+được|đã|được)\s+giải\s+quyết(?!\s+(?:đúng|trước|sớm|"

@@ -46,7 +46,9 @@ def extract_page(tree, url: str) -> dict:
     tables = tables_of(main) if main is not None else []
     paras = [p for p in paragraphs_of(main, ("select", "ul", "ol")) if p != title] if main is not None else []
     has_rows = any(len(t["rows"]) > t["header_rows"] for t in tables)
-    missing = [k for k, v in (("title", title), ("tables", tables), ("rows", has_rows)) if not v]
+    # An index page (an empty table and links to every period) is not a broken page.
+    is_index = not has_rows and bool(_parse_period_links(tree, url))
+    missing = [k for k, v in (("title", title), ("tables", tables or is_index), ("rows", has_rows or is_index)) if not v]
     return {"title": title, "date_text": None, "author": None, "summary": None, "paragraphs": paras,
             "tables": tables, "attachments": [], "missing": missing}
 
