@@ -10,11 +10,10 @@ import os
 import sys
 from pathlib import Path
 
+from flows.errors import UserError
+
 DEFAULT_LAKE = "data/lake"
-
-
-class UserError(Exception):
-    """A mistake the user can fix; printed as one line."""
+__all__ = ["UserError", "main"]
 
 
 def _parser() -> argparse.ArgumentParser:

@@ -48,7 +48,7 @@ def write_duckdb(release_dir: Path) -> Path:
 
 def release_dir(lake: str | Path) -> Path:
     """The resolved folder of the published release; UserError when there is none."""
-    from flows.cli import UserError
+    from flows.errors import UserError
 
     published = Path(lake) / "published"
     if not published.is_dir() or not any((published / t).is_dir() for t in TABLES):
@@ -58,7 +58,7 @@ def release_dir(lake: str | Path) -> Path:
 
 def connect_release(lake: str | Path) -> duckdb.DuckDBPyConnection:
     """Read-only connection to the published release, timestamps shown in UTC."""
-    from flows.cli import UserError
+    from flows.errors import UserError
 
     rel = release_dir(lake)
     db = rel / DUCKDB_NAME

@@ -18,7 +18,7 @@ TABLE_ROW_LIMIT = 500
 
 
 def _user_error(msg: str) -> Exception:
-    from flows.cli import UserError
+    from flows.errors import UserError
     return UserError(msg)
 
 

@@ -23,7 +23,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from crawlers.registry import RegistryError, Site, default_registry_path, load_registry
 from flows.build import build_site
-from flows.cli import UserError
+from flows.errors import UserError
 from flows.crawl import crawl_site
 from flows.lake import Lake, read_jsonl
 from flows.publish import PublishError, assemble, publish

@@ -10,7 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from crawlers.registry import RegistryError, default_registry_path, load_registry
-from flows.cli import UserError
+from flows.errors import UserError
 
 TIMEZONE = "Asia/Ho_Chi_Minh"
 DEPLOYMENT = "cchc-nightly"

@@ -141,7 +141,7 @@ def _port_free(host: str, port: int) -> bool:
 def serve_command(args) -> int:
     import uvicorn
 
-    from flows.cli import UserError
+    from flows.errors import UserError
 
     if not _port_free(args.host, args.port):
         raise UserError(f"port {args.port} on {args.host} is in use: pass --port")

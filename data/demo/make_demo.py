@@ -652,15 +652,20 @@ def site_national(demo: Demo, tables: dict) -> None:
     demo.sites.append(site)
     pages = {"par_index": (f"{site.base}xep-hang/par-index-2023.html", PAR_NAME, "par_rank"),
              "sipas": (f"{site.base}xep-hang/sipas-2023.html", SIPAS_NAME, "sipas_rank")}
-    links = [(u, f"{name} năm 2023") for u, name, _ in pages.values()]
-    for indicator, (url, name, rank_name) in pages.items():
-        table = sorted(tables[indicator].items(), key=lambda kv: kv[1][1])
+    # A 2022 PAR INDEX table too, so that rankings carry a year-on-year rank change. Its own generator keeps
+    # every other invented value unchanged.
+    earlier = {name: (score, rank) for name, score, rank in ranked(random.Random(2022), [p for p, _ in PROVINCES], 77.0, 91.0)}
+    editions = [(indicator, 2023, url, name, rank_name, tables[indicator]) for indicator, (url, name, rank_name) in pages.items()]
+    editions.append(("par_index", 2022, f"{site.base}xep-hang/par-index-2022.html", PAR_NAME, "par_rank", earlier))
+    links = [(url, f"{name} năm {year}") for _, year, url, name, _, _ in editions]
+    for indicator, year, url, name, rank_name, scores in editions:
+        table = sorted(scores.items(), key=lambda kv: kv[1][1])
         rows = [(rank, TABLE_SPELLING.get(p, p), v) for p, (v, rank) in table]
         facts = []
         for p, (v, rank) in table:
-            facts += [fact(p, "province", CODE_OF[p], indicator, "2023", v),
-                      fact(p, "province", CODE_OF[p], rank_name, "2023", rank)]
-        demo.add(site, url, national_page(site, 2023, name, rows, [x for x in links if x[0] != url]),
+            facts += [fact(p, "province", CODE_OF[p], indicator, str(year), v),
+                      fact(p, "province", CODE_OF[p], rank_name, str(year), rank)]
+        demo.add(site, url, national_page(site, year, name, rows, [x for x in links if x[0] != url]),
                  truth={"kind": "table", "doc_type": "ranking", "metrics": facts})
     demo.robots(site)
 
