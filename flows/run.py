@@ -23,8 +23,8 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from crawlers.registry import RegistryError, Site, default_registry_path, load_registry
 from flows.build import build_site
-from flows.errors import UserError
 from flows.crawl import crawl_site
+from flows.errors import UserError
 from flows.lake import Lake, read_jsonl
 from flows.publish import PublishError, assemble, publish
 from flows.run_report import print_summary, write_report_json
