@@ -67,7 +67,7 @@ def page_text(url: str) -> str:
 def test_archive_is_small_and_readable_by_warcio():
     assert (DEMO / "demo.warc.gz").stat().st_size < 300_000
     statuses = sorted(status for status, _, _ in archive().values())
-    assert len(statuses) == 55
+    assert len(statuses) == 56
     assert set(statuses) == {200, 301, 404, 500}
     assert statuses.count(301) == statuses.count(404) == statuses.count(500) == 1
 
@@ -96,7 +96,7 @@ def test_truth_kinds_match_the_responses():
             assert body == archive()[t["of"]][2]
         else:
             assert status == 200
-    assert kinds == {"table": 2, "listing": 9, "article": 24, "robots_disallowed": 1, "error": 2, "redirect": 1,
+    assert kinds == {"table": 3, "listing": 9, "article": 24, "robots_disallowed": 1, "error": 2, "redirect": 1,
                      "attachment": 3, "alias": 1, "stats": 3, "stats_index": 1}
 
 
@@ -113,7 +113,7 @@ def test_article_truth_is_what_the_page_states():
 
 def test_facts_use_the_contract_vocabulary():
     facts = [m for t in truth() for m in t.get("metrics", [])]
-    assert len(facts) == 542
+    assert len(facts) == 668
     for m in facts:
         assert m["indicator"] in INDICATORS
         assert len(m["province_code"]) == 2 and m["province_code"].isdigit()
@@ -130,11 +130,11 @@ def test_national_tables_cover_63_provinces_and_articles_quote_them():
     for t in tables:
         codes = {m["province_code"] for m in t["metrics"]}
         assert len(codes) == 63
-        national.update({(m["province_code"], m["indicator"]): m["value"] for m in t["metrics"]})
+        national.update({(m["province_code"], m["indicator"], m["period"]): m["value"] for m in t["metrics"]})
     quoted = [m for t in truth() if t["kind"] == "article" for m in t["metrics"] if m["entity_type"] == "province"
-              and (m["province_code"], m["indicator"]) in national]
+              and (m["province_code"], m["indicator"], m["period"]) in national]
     assert len(quoted) == 4
-    assert all(national[(m["province_code"], m["indicator"])] == m["value"] for m in quoted)
+    assert all(national[(m["province_code"], m["indicator"], m["period"])] == m["value"] for m in quoted)
 
 
 def test_syndicated_copy_points_to_an_earlier_original():
