@@ -54,8 +54,13 @@ def _parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+    # Progress and the run summary are ours; Prefect's per-task INFO lines would bury them.
+    os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
     args = _parser().parse_args(argv)
     try:
+        if args.command in ("query", "serve", "report"):
+            from flows.remote import is_remote, local_path, pull
+            args.lake = str(pull(args.lake)) if is_remote(args.lake) else local_path(args.lake)
         if args.command == "run":
             from flows.run import run_command
             return run_command(args)

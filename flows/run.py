@@ -27,6 +27,7 @@ from flows.crawl import crawl_site
 from flows.errors import UserError
 from flows.lake import Lake, read_jsonl
 from flows.publish import PublishError, assemble, publish
+from flows.remote import working_lake
 from flows.run_report import print_summary, write_report_json
 from flows.validate import site_alarms
 from transforms.documents import SiteInfo
@@ -186,11 +187,13 @@ def run_command(args) -> int:
         if missing:
             raise UserError(f"replay archive not found: {missing[0]}")
         replay = [str(Path(p).resolve()) for p in args.replay]
-    lake = Lake(args.lake)
     flow_fn = nightly.with_options(task_runner=_task_runner(args))
-    with lake_lock(lake):
-        report = flow_fn(str(lake.root), str(sites_file.resolve()), ids, replay, args.full,
-                         show_progress=os.environ.get("CCHC_NO_PROGRESS") is None)
+    with working_lake(args.lake, publish_back=True) as (local, record_run):
+        lake = Lake(local)
+        with lake_lock(lake):
+            report = flow_fn(str(lake.root), str(sites_file.resolve()), ids, replay, args.full,
+                             show_progress=os.environ.get("CCHC_NO_PROGRESS") is None)
+        record_run(report["run_id"])
     print_summary(report)
     return 0 if report["status"] == "published" else 1
 

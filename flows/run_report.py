@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import html
 import json
+import sys
 from pathlib import Path
 
 from rich.console import Console
@@ -45,10 +46,11 @@ def write_report_html(path: Path, report: dict) -> None:
 
 
 def print_summary(report: dict, console: Console | None = None) -> None:
-    console = console or Console(stderr=True)
+    # Site ids must stay whole when the output goes to a log file (no terminal width to fit).
+    console = console or Console(stderr=True, width=None if sys.stderr.isatty() else 150)
     t = Table(title=f"cchc run {report.get('run_id')}: {report.get('status')}")
     for _, label in COLUMNS:
-        t.add_column(label, justify="left" if label in ("site", "newest") else "right")
+        t.add_column(label, justify="left" if label in ("site", "newest") else "right", no_wrap=label == "site")
     for s in report.get("sites", []):
         t.add_row(*[str(s.get(k, "") if s.get(k) is not None else "") for k, _ in COLUMNS])
     console.print(t)

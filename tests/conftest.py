@@ -6,6 +6,10 @@ from pathlib import Path
 
 import pytest
 
+# Before anything imports Prefect: its INFO lines at interpreter exit outlive pytest's capture.
+os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
+os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared"
 WORLD = SHARED / "world" / "small"
