@@ -9,212 +9,37 @@ from __future__ import annotations
 
 import logging
 import mimetypes
-import re
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterator
 from urllib.parse import urlsplit
 
 import scrapy
 
-from crawlers.html import links_of, parse_html, text_of
-from crawlers.records import AttachmentLink, PageRecord, empty_record
-from transforms.text import clean, fold
+from crawlers.families.common import (  # noqa: F401 (re-exported for the family modules)
+    ATTACHMENT_EXTS,
+    AUTHOR_LABELS,
+    DATE_PHRASE,
+    all_of,
+    article,
+    attachment_links,
+    container_of,
+    date_before,
+    date_phrase,
+    dedupe,
+    first,
+    is_attachment_url,
+    labelled_line,
+    link_urls,
+    outside,
+    split_byline,
+    strip_label,
+    table_block,
+    text_at,
+)
+from crawlers.html import parse_html
+from crawlers.records import PageRecord, empty_record
 from transforms.urls import canonical_url, host_of, registered_domain, same_site
 
 log = logging.getLogger(__name__)
-
-# --- pure helpers --------------------------------------------------------------------------------------------
-ATTACHMENT_EXTS = ("pdf", "doc", "docx", "xls", "xlsx", "ppt", "pptx", "odt", "ods", "rtf", "zip", "rar", "7z")
-# Link text that announces a file even when the URL has no extension ("Tải về", "File đính kèm").
-_ATTACHMENT_WORDS = ("tai ve", "dinh kem", "download")
-_WEEKDAY = r"(?:th[ứu]\s*(?:hai|ba|t[ưu]|n[ăa]m|s[áa]u|b[ảa]y|[2-7])|ch[ủu]\s*nh[ậa]t|cn)"
-_DATE_LABEL = r"(?:ng[àa]y\s*(?:c[ậa]p\s*nh[ậa]t|đ[ăa]ng|xu[ấa]t\s*b[ảa]n|ban\s*h[àa]nh)|c[ậa]p\s*nh[ậa]t|đ[ăa]ng\s*ng[àa]y)"
-# A stated date with what belongs to it: an optional label or weekday before, a time after.
-DATE_PHRASE = re.compile(
-    rf"(?:(?:{_DATE_LABEL})\s*:?\s*)?(?:{_WEEKDAY}\s*[,\-–]?\s*)?"
-    r"(?:\d{1,2}\s*[:hg]\s*\d{2}\s*[,\-–|]?\s*)?"
-    r"\d{1,2}\s*[/.\-]\s*\d{1,2}\s*[/.\-]\s*\d{4}"
-    r"(?:\s*(?:[|,\-–]|lúc)?\s*\d{1,2}\s*[:hg]\s*\d{2}(?:\s*:\s*\d{2})?)?",
-    re.IGNORECASE,
-)
-# "Theo X" is left alone: it is also how a sentence starts ("Theo Quyết định số ...").
-AUTHOR_LABELS = ("Tác giả bài viết", "Tác giả", "Người viết", "Nguồn tin", "Nguồn")
-
-
-def first(root, selectors: Iterable[str]):
-    """The first element matching the first selector that matches anything; None when none does."""
-    if root is None:
-        return None
-    for sel in selectors:
-        found = root.cssselect(sel)
-        if found:
-            return found[0]
-    return None
-
-
-def all_of(root, selectors: Iterable[str]) -> list:
-    """Every element of the first selector that matches anything (alternative markup variants)."""
-    if root is None:
-        return []
-    for sel in selectors:
-        found = root.cssselect(sel)
-        if found:
-            return found
-    return []
-
-
-def text_at(root, selectors: Iterable[str]) -> str | None:
-    el = first(root, selectors)
-    text = text_of(el) if el is not None else ""
-    return text or None
-
-
-def date_phrase(text: str | None) -> str | None:
-    """The date a meta line states, with its label/weekday and time, cut from counters around it."""
-    m = DATE_PHRASE.search(clean(text))
-    return clean(m.group(0)) if m else None
-
-
-def strip_label(text: str, labels: Iterable[str] = AUTHOR_LABELS) -> str | None:
-    """'Tác giả bài viết: X' -> 'X'; None when the text does not start with one of the labels."""
-    t = clean(text)
-    for label in labels:
-        m = re.match(rf"{re.escape(label)}\s*[:.\-–]?\s*(.+)$", t, re.IGNORECASE)
-        if m and (t[len(label):len(label) + 1] in (":", ".", " ", "-", "–")):
-            return clean(m.group(1)) or None
-    return None
-
-
-def split_byline(paragraphs: list[str], labels: Iterable[str] = AUTHOR_LABELS) -> tuple[list[str], str | None]:
-    """Remove a labelled byline/source line at the end of the text; return (paragraphs, author)."""
-    labels = tuple(labels)
-    for i in range(len(paragraphs) - 1, max(len(paragraphs) - 3, -1), -1):
-        who = strip_label(paragraphs[i], labels)
-        if who and len(who) <= 80:
-            return paragraphs[:i] + paragraphs[i + 1:], who
-    return paragraphs, None
-
-
-def _ext_of(url: str) -> str:
-    path = urlsplit(url).path.lower()
-    return path.rsplit(".", 1)[-1] if "." in path.rsplit("/", 1)[-1] else ""
-
-
-def is_attachment_url(url: str) -> bool:
-    return _ext_of(url) in ATTACHMENT_EXTS
-
-
-def attachment_links(root, url: str, strict: bool = False) -> list[AttachmentLink]:
-    """Links to files under `root`: by extension, or by 'Tải về'/'đính kèm' text unless `strict`."""
-    out: list[AttachmentLink] = []
-    seen: set[str] = set()
-    for href, text in links_of(root, url) if root is not None else []:
-        by_word = not strict and any(w in fold(text) for w in _ATTACHMENT_WORDS)
-        if not (is_attachment_url(href) or by_word):
-            continue
-        key = canonical_url(href)
-        if key in seen:
-            continue
-        seen.add(key)
-        title = strip_label(text, ("Tải về", "Download")) or clean(text) or None
-        mt = mimetypes.guess_type(urlsplit(href).path)[0] if _ext_of(href) else None
-        out.append(AttachmentLink(url=href, title=title, media_type=mt))
-    return out
-
-
-def outside(elements: list, root, selectors: Iterable[str]) -> list:
-    """The elements that are not inside any element of `root` matching `selectors` (related-news boxes)."""
-    boxes = [b for sel in selectors for b in (root.cssselect(sel) if root is not None else [])]
-    if not boxes:
-        return elements
-    return [el for el in elements if not any(b is el or b in el.iterancestors() for b in boxes)]
-
-
-def link_urls(root, url: str, selectors: Iterable[str]) -> list[str]:
-    """Absolute URLs of the anchors matched by the first matching selector, deduplicated, in order."""
-    out: list[str] = []
-    for el in all_of(root, selectors):
-        for href, _ in links_of(el, url):
-            out.append(href)
-    return dedupe(out)
-
-
-def dedupe(urls: Iterable[str], exclude: Iterable[str] = ()) -> list[str]:
-    seen = {canonical_url(u) for u in exclude}
-    out: list[str] = []
-    for u in urls:
-        key = canonical_url(u)
-        if key not in seen:
-            seen.add(key)
-            out.append(u)
-    return out
-
-
-def article(title, date_text, author, summary, paragraphs, tables, attachments,
-            expect: tuple[str, ...] = ("title", "date", "body", "author")) -> dict:
-    """An article dict; `missing` names each expected part that was not found."""
-    out = {"title": clean(title) or None, "date_text": date_text or None, "author": clean(author) or None,
-           "summary": clean(summary) or None, "paragraphs": [p for p in paragraphs if p],
-           "tables": tables, "attachments": attachments}
-    found = {"title": out["title"], "date": out["date_text"], "author": out["author"],
-             "body": out["paragraphs"] or out["tables"]}  # a lead alone is not the text
-    out["missing"] = [k for k in expect if not found.get(k)]
-    return out
-
-
-def container_of(el, heading: str = "h1, h2"):
-    """The nearest ancestor of `el` that also holds the page heading (the article's own panel)."""
-    node = el
-    while node is not None:
-        if node.cssselect(heading):
-            return node
-        node = node.getparent()
-    return el
-
-
-def table_block(tree):
-    """The block of a table page: the nearest ancestor of the largest table that also holds a heading."""
-    table = max(tree.xpath("//table"), key=lambda t: len(t.xpath(".//tr")), default=None)
-    if table is None:
-        return first(tree, ("main", "article", "#content", "body"))
-    node = table.getparent()
-    while node is not None and node.tag != "body":
-        if node.cssselect("h1, h2, h3"):
-            return node
-        node = node.getparent()
-    return table.getparent()
-
-
-def date_before(panel, stop) -> str | None:
-    """The first short text in `panel`, before `stop` (the body), that states a date."""
-    if panel is None:
-        return None
-    for el in panel.iter():
-        if el is stop:
-            break
-        if not isinstance(el.tag, str) or el.tag in ("script", "style"):
-            continue
-        if el.xpath("ancestor-or-self::*[self::h1 or self::h2 or self::h3 or self::h4]"):
-            continue  # a title may quote a date; the meta line is what states it
-        text = text_of(el)
-        if text and len(text) <= 160:
-            found = date_phrase(text)
-            if found:
-                return found
-    return None
-
-
-def labelled_line(root, selectors: Iterable[str], labels: Iterable[str] = AUTHOR_LABELS, skip=None) -> str | None:
-    """Text after a byline label ('Tác giả: X') in the first matching element outside `skip`."""
-    labels = tuple(labels)
-    for sel in selectors:
-        for el in root.cssselect(sel) if root is not None else []:
-            if skip is not None and (el is skip or skip in el.iterancestors()):
-                continue
-            who = strip_label(text_of(el), labels)
-            if who and len(who) <= 80:
-                return who
-    return None
-
 
 # --- the spider --------------------------------------------------------------------------------------------------
 ROLE = "cchc_role"
