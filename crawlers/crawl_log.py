@@ -3,21 +3,25 @@
 CrawlLogMiddleware sits next to the downloader, so it sees every response and every failure of
 every attempt (retries included), live or replayed. Requests refused before the downloader
 (robots.txt, known URLs, private addresses) carry their outcome in request.meta[REFUSED].
+Content-Encoding is decoded just before it (LoggedHttpCompressionMiddleware), so a body that
+cannot be decoded, or inflates past the size cap, is one logged row, not a silent drop. A record
+the spider marks with an `error` (a refused attachment) adds a parse_error row.
 """
 from __future__ import annotations
 
 import json
+import re
 from collections import Counter
 from datetime import UTC, datetime
 from pathlib import Path
 
 from scrapy import signals
+from scrapy.downloadermiddlewares.httpcompression import HttpCompressionMiddleware
 from scrapy.downloadermiddlewares.robotstxt import RobotsTxtMiddleware
-from scrapy.exceptions import IgnoreRequest
+from scrapy.exceptions import DownloadCancelledError, IgnoreRequest
 
 from crawlers.replay import NotInArchiveError
-from crawlers.settings import REFUSED, redirect_target
-from transforms.urls import same_site
+from crawlers.settings import REFUSED, redirect_refusal, redirect_target
 
 OUTCOMES = ("ok", "not_modified", "redirect", "http_error", "network_error", "robots_disallowed",
             "skipped_known", "parse_error")
@@ -48,7 +52,34 @@ def error_of_exception(exc: BaseException) -> str:
     if isinstance(exc, NotInArchiveError):
         return str(exc)
     msg = one_line(str(exc))
+    cause = _cause(exc)
+    if cause and (not msg or msg.startswith("[<")):  # Scrapy wraps Twisted's failures: say what they were
+        msg = cause
     return f"{type(exc).__name__}: {msg}" if msg else type(exc).__name__
+
+
+def _cause(exc: BaseException) -> str:
+    """The underlying errors of a wrapped download failure (ResponseFailed.reasons, or __cause__)."""
+    inner = exc.__cause__
+    if inner is None:
+        return ""
+    errors = [getattr(f, "value", f) for f in getattr(inner, "reasons", None) or [inner]]
+    return "; ".join(f"{type(e).__name__}: {one_line(str(e))}".rstrip(": ") for e in errors)
+
+
+def size_error(nbytes: int | None, limit: int) -> str:
+    got = f"{nbytes} bytes announced" if nbytes else "body went past it"
+    return f"too large: over the {limit}-byte size cap ({got}), download stopped"
+
+
+def crawl_log_of(crawler) -> CrawlLog:
+    """The one CrawlLog of a crawl, shared by the middlewares that write rows."""
+    log = getattr(crawler, "cchc_crawl_log", None)
+    if log is None:
+        s = crawler.settings
+        log = CrawlLog(Path(s.get("CCHC_OUT_DIR")) / LOG_NAME, s.get("CCHC_RUN_ID"), s.get("CCHC_SITE_ID"))
+        crawler.cchc_crawl_log = log
+    return log
 
 
 class CrawlLog:
@@ -90,8 +121,11 @@ class CrawlLogMiddleware:
     def __init__(self, crawler):
         s = crawler.settings
         self.base_url = s.get("CCHC_BASE_URL")
-        self.log = CrawlLog(Path(s.get("CCHC_OUT_DIR")) / LOG_NAME, s.get("CCHC_RUN_ID"), s.get("CCHC_SITE_ID"))
+        self.max_redirects = s.getint("REDIRECT_MAX_TIMES")
+        self.maxsize = s.getint("DOWNLOAD_MAXSIZE")
+        self.log = crawl_log_of(crawler)
         crawler.signals.connect(self.spider_error, signal=signals.spider_error)
+        crawler.signals.connect(self.item_scraped, signal=signals.item_scraped)
         crawler.signals.connect(self.spider_closed, signal=signals.spider_closed)
 
     @classmethod
@@ -103,10 +137,8 @@ class CrawlLogMiddleware:
         error = None
         if outcome == "redirect":
             target = redirect_target(request, response)
-            if target and self.base_url and not same_site(target, self.base_url):
-                error = "off-site: not followed"
-            else:
-                error = f"-> {target}" if target else "no Location header"
+            refusal = redirect_refusal(request, target, self.base_url, self.max_redirects) if target else None
+            error = refusal or (f"-> {target}" if target else "no Location header")
         elif outcome == "http_error":
             error = f"HTTP {response.status}"
         self.log.write(request.url, outcome, response.status, len(response.body), error)
@@ -116,9 +148,22 @@ class CrawlLogMiddleware:
         refused = request.meta.get(REFUSED)
         if refused:
             self.log.write(request.url, refused[0], None, 0, refused[1])
+        elif isinstance(exception, DownloadCancelledError):  # only the size cap cancels a download here
+            limit = request.meta.get("download_maxsize", self.maxsize)
+            expected = re.search(r"receive (\d+) bytes", str(exception))
+            self.log.write(request.url, "network_error", None, 0,
+                           size_error(int(expected.group(1)) if expected else None, limit))
         elif not isinstance(exception, IgnoreRequest):
             self.log.write(request.url, "network_error", None, 0, error_of_exception(exception))
         return None
+
+    def item_scraped(self, item, response, spider=None):
+        error = item.get("error") if isinstance(item, dict) else None
+        if error:
+            what = item.get("kind") or "record"
+            status, nbytes = (response.status, len(response.body)) if response is not None else (None, 0)
+            self.log.write(item.get("url") or getattr(response, "url", ""), "parse_error", status, nbytes,
+                           f"{what} {error}")
 
     def spider_error(self, failure, response, spider=None):
         self.log.write(response.url, "parse_error", response.status, len(response.body),
@@ -137,3 +182,29 @@ class LoggedRobotsTxtMiddleware(RobotsTxtMiddleware):
         except IgnoreRequest:
             request.meta[REFUSED] = ("robots_disallowed", "disallowed by robots.txt")
             raise
+
+
+class LoggedHttpCompressionMiddleware(HttpCompressionMiddleware):
+    """Scrapy's Content-Encoding decoding, placed just outside the crawl log: a body that is not what its
+    Content-Encoding says, or that inflates past DOWNLOAD_MAXSIZE, becomes one network_error row (with
+    the status) instead of an exception Scrapy would only print."""
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        mw = super().from_crawler(crawler)
+        mw.crawl_log = crawl_log_of(crawler)
+        return mw
+
+    def process_response(self, request, response, spider=None):
+        try:
+            return super().process_response(request, response)
+        except IgnoreRequest as e:  # the decompression bomb guard of Scrapy
+            limit = request.meta.get("download_maxsize", self._max_size)
+            error = f"too large: {len(response.body)}-byte body inflates past the {limit}-byte size cap, not decoded"
+            cause = e
+        except Exception as e:  # noqa: BLE001 (garbage from the web: any decoder error)
+            encoding = b",".join(response.headers.getlist("Content-Encoding")).decode("latin-1")
+            error = f"undecodable Content-Encoding {encoding}: {error_of_exception(e)}"
+            cause = e
+        self.crawl_log.write(request.url, "network_error", response.status, len(response.body), error)
+        raise IgnoreRequest(error) from cause

@@ -19,7 +19,7 @@ from pathlib import Path
 
 from crawlers.crawl_log import ERROR_OUTCOMES, LOG_NAME, read_log, utc_now
 from crawlers.registry import RegistryError, find_site, load_registry
-from crawlers.settings import build_settings, parse_overrides
+from crawlers.settings import build_settings, parse_overrides, parse_pins
 
 RECORDS_NAME = "records.jsonl"
 SUMMARY_NAME = "summary.json"
@@ -114,6 +114,12 @@ def prepare(args: argparse.Namespace):
     settings = build_settings(
         site_id=site.id, base_url=site.base_url, run_id=args.run_id, out_dir=args.out, raw_path=args.raw,
         replay_paths=[str(p) for p in args.replay], known_path=args.known, full=args.full, overrides=overrides)
+    try:
+        parse_pins(settings["CCHC_RESOLVE"])
+        if int(settings["CCHC_MAX_PAGES"]) < 1:
+            raise ValueError("CCHC_MAX_PAGES must be at least 1")
+    except ValueError as e:
+        raise ConfigError(str(e)) from None
     return site, cls, settings
 
 
@@ -148,9 +154,9 @@ def crawl(site, spider_cls, settings: dict, max_pages: int | None) -> tuple[str 
         state["reason"] = reason
 
     crawler.signals.connect(closed, signal=signals.spider_closed)
-    kwargs = {"site": site, "max_idle_listings": 3}
-    if max_pages is not None:
-        kwargs["max_pages"] = max_pages
+    # The page budget: --max-pages, else the CCHC_MAX_PAGES setting.
+    budget = max_pages if max_pages is not None else int(settings["CCHC_MAX_PAGES"])
+    kwargs = {"site": site, "max_idle_listings": 3, "max_pages": budget}
     process.crawl(crawler, **kwargs)
     process.start()
     records = sum(1 for _ in _lines(Path(settings["CCHC_OUT_DIR"]) / RECORDS_NAME))

@@ -1,5 +1,22 @@
 """Crawl policy: the Scrapy settings of a live or replay run, and the middlewares that enforce where and
-how politely we fetch (retry backoff, staying inside the site, no private addresses)."""
+how politely we fetch (retry backoff, staying inside the site, no private addresses, size caps).
+
+Resource caps (each a setting, overridable with `run_site --set KEY=VALUE`):
+  DOWNLOAD_MAXSIZE            30 MB   any response, also after Content-Encoding is decoded (gzip bombs);
+                                      a bigger one is cut off and logged "too large: ..."
+  CCHC_MAX_ATTACHMENT_BYTES   20 MB   a request for an attachment (cchc_role "attachment"); the spider's
+                                      extract_attachment refuses bigger bodies too (zip bombs, page counts:
+                                      see crawlers/attachments.py)
+  CCHC_MAX_PAGES              2000    requests a spider schedules for one site (`--max-pages` wins)
+  REDIRECT_MAX_TIMES          10      hops of one redirect chain; a loop back to a URL of the chain stops at once
+  DOWNLOAD_TIMEOUT            30 s    per attempt; RETRY_TIMES 2 retries of timeouts, resets and 5xx/429
+Memory does not grow with the number of pages: records and log rows are written as they come, the
+WARC is appended per record; only the seen-URL sets grow (bytes per URL).
+
+CCHC_RESOLVE pins host names to addresses ("portal.test=127.0.0.1, other=10.0.0.2", like curl --resolve):
+tests serve a public-looking site from loopback this way, with the private-address guard still on.
+Without a pin, a public name that resolves to a private address is refused like a private literal.
+"""
 from __future__ import annotations
 
 import ipaddress
@@ -7,13 +24,16 @@ import logging
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from pathlib import Path
-from urllib.parse import urljoin
+from urllib.parse import urldefrag, urljoin, urlsplit
 
 from scrapy.downloadermiddlewares.retry import RetryMiddleware
 from scrapy.exceptions import IgnoreRequest
+from scrapy.resolver import CachingThreadedResolver
 from scrapy.utils.defer import maybe_deferred_to_future
+from twisted.internet import defer
+from twisted.internet.error import DNSLookupError
 
-from transforms.urls import host_of, same_site
+from transforms.urls import same_site
 
 log = logging.getLogger(__name__)
 
@@ -39,6 +59,11 @@ def build_settings(*, site_id: str, base_url: str, run_id: str, out_dir: Path, r
         "DOWNLOAD_TIMEOUT": 30,
         "DOWNLOAD_MAXSIZE": 30 * MB,
         "DOWNLOAD_WARNSIZE": 10 * MB,
+        "CCHC_MAX_ATTACHMENT_BYTES": 20 * MB,
+        "CCHC_MAX_PAGES": 2000,
+        "REDIRECT_MAX_TIMES": 10,
+        "TWISTED_DNS_RESOLVER": "crawlers.settings.PinnedResolver",
+        "CCHC_RESOLVE": "",
         "RETRY_ENABLED": True,
         "RETRY_TIMES": 2,
         "RETRY_HTTP_CODES": [500, 502, 503, 504, 522, 524, 408, 429],
@@ -69,7 +94,9 @@ def build_settings(*, site_id: str, base_url: str, run_id: str, out_dir: Path, r
             "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
             "crawlers.settings.BackoffRetryMiddleware": 550,
             "crawlers.settings.OffsiteRedirectMiddleware": 650,
+            "scrapy.downloadermiddlewares.httpcompression.HttpCompressionMiddleware": None,
             "crawlers.crawl_log.CrawlLogMiddleware": 980,
+            "crawlers.crawl_log.LoggedHttpCompressionMiddleware": 982,
             "crawlers.archive.ArchiveMiddleware": 985,
         },
         "ITEM_PIPELINES": {"crawlers.run_site.RecordsPipeline": 300},
@@ -164,32 +191,82 @@ class BackoffRetryMiddleware(RetryMiddleware):
         return result
 
 
+def parse_pins(value) -> dict[str, str]:
+    """CCHC_RESOLVE as {host: address}: a dict, or "host=address" items separated by commas or spaces."""
+    if isinstance(value, dict):
+        return {str(k).lower(): str(v) for k, v in value.items()}
+    pins = {}
+    for item in str(value or "").replace(",", " ").split():
+        host, sep, address = item.partition("=")
+        if not sep or not host or not address:
+            raise ValueError(f"CCHC_RESOLVE item '{item}' is not host=address")
+        pins[host.lower()] = address
+    return pins
+
+
+class PinnedResolver(CachingThreadedResolver):
+    """Scrapy's DNS resolver with pinned answers (CCHC_RESOLVE), refusing a name that resolves to a
+    private address (unless CCHC_ALLOW_PRIVATE_ADDRESSES): the guard below only sees literal addresses."""
+
+    pins: dict[str, str] = {}
+    allow_private = False
+
+    @classmethod
+    def from_crawler(cls, crawler, reactor):
+        resolver = super().from_crawler(crawler, reactor)
+        resolver.pins = parse_pins(crawler.settings.get("CCHC_RESOLVE"))
+        resolver.allow_private = crawler.settings.getbool("CCHC_ALLOW_PRIVATE_ADDRESSES")
+        return resolver
+
+    def getHostByName(self, name, timeout=()):  # noqa: N802 (Twisted's name)
+        pinned = self.pins.get(name.lower())
+        if pinned:
+            return defer.succeed(pinned)
+        d = super().getHostByName(name, timeout)
+        if not self.allow_private:
+            d.addCallback(refuse_private_answer, name)
+        return d
+
+
+def refuse_private_answer(address: str, name: str) -> str:
+    if is_private_host(address):
+        raise DNSLookupError(f"{name} resolves to the private address {address}: not fetched")
+    return address
+
+
 class SiteGuardMiddleware:
-    """Refuse private/loopback addresses on a public site, and redirects (meta refresh) that leave the site."""
+    """Refuse private/loopback addresses on a public site, and redirects (meta refresh) that leave the site;
+    put the attachment size cap on attachment requests."""
 
     def __init__(self, settings):
         self.base_url = settings.get("CCHC_BASE_URL")
         self.allow_private = settings.getbool("CCHC_ALLOW_PRIVATE_ADDRESSES")
+        self.attachment_cap = settings.getint("CCHC_MAX_ATTACHMENT_BYTES")
 
     @classmethod
     def from_crawler(cls, crawler):
         return cls(crawler.settings)
 
     def process_request(self, request, spider=None):
-        if not self.allow_private and is_private_host(host_of(request.url)):
+        # urlsplit's hostname, not host_of: "[::1]:80" split at the first colon would hide an IPv6 literal.
+        if not self.allow_private and is_private_host(urlsplit(request.url).hostname or ""):
             request.meta[REFUSED] = ("network_error", "private address: not fetched")
             raise IgnoreRequest("private address")
         if request.meta.get("redirect_urls") and self.base_url and not same_site(request.url, self.base_url):
             request.meta[REFUSED] = ("redirect", "off-site: not followed")
             raise IgnoreRequest("off-site redirect")
+        if request.meta.get("cchc_role") == "attachment" and self.attachment_cap:
+            request.meta.setdefault("download_maxsize", self.attachment_cap)
         return None
 
 
 class OffsiteRedirectMiddleware:
-    """Sees a 3xx before RedirectMiddleware: a Location outside the site is not followed."""
+    """Sees a 3xx before RedirectMiddleware: a Location outside the site, back into the chain (a loop) or
+    past REDIRECT_MAX_TIMES hops is not followed (the crawl log says which, from redirect_refusal)."""
 
     def __init__(self, settings):
         self.base_url = settings.get("CCHC_BASE_URL")
+        self.max_times = settings.getint("REDIRECT_MAX_TIMES")
 
     @classmethod
     def from_crawler(cls, crawler):
@@ -197,10 +274,23 @@ class OffsiteRedirectMiddleware:
 
     def process_response(self, request, response, spider=None):
         target = redirect_target(request, response)
-        if target and self.base_url and not same_site(target, self.base_url):
-            log.info("not following off-site redirect %s -> %s", request.url, target)
+        refusal = redirect_refusal(request, target, self.base_url, self.max_times) if target else None
+        if refusal:
+            log.info("redirect %s -> %s %s", request.url, target, refusal)
             request.meta["dont_redirect"] = True
         return response
+
+
+def redirect_refusal(request, target: str, base_url: str | None, max_times: int) -> str | None:
+    """Why the redirect of `request` to `target` is not followed; None when it is."""
+    if base_url and not same_site(target, base_url):
+        return "off-site: not followed"
+    chain = {urldefrag(u)[0] for u in [*request.meta.get("redirect_urls", []), request.url]}
+    if urldefrag(target)[0] in chain:
+        return f"redirect loop back to {target}: not followed"
+    if max_times and request.meta.get("redirect_times", 0) >= max_times:
+        return f"too many redirects (more than {max_times}): not followed"
+    return None
 
 
 def redirect_target(request, response) -> str | None:

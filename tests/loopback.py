@@ -20,9 +20,9 @@ from transforms.urls import same_site
 REPO = Path(__file__).resolve().parents[1]
 
 # path -> list of (status, headers, body), answered in turn (the last one repeats), or a function of the
-# request handler returning one.
+# request handler returning one (or None when it wrote to the socket itself: see tests/fault_server.py).
 Answer = tuple[int, dict[str, str], bytes]
-Routes = dict[str, "list[Answer] | Callable[[BaseHTTPRequestHandler], Answer]"]
+Routes = dict[str, "list[Answer] | Callable[[BaseHTTPRequestHandler], Answer | None]"]
 
 
 class _Server(ThreadingHTTPServer):
@@ -68,7 +68,10 @@ class LoopbackServer:
             self._served[path] = n + 1
         answers = self.routes.get(path) or [(404, {"Content-Type": "text/html"}, b"<html>not found</html>")]
         if callable(answers):
-            status, headers, body = answers(handler)
+            answer = answers(handler)
+            if answer is None:
+                return
+            status, headers, body = answer
         else:
             status, headers, body = answers[min(n, len(answers) - 1)]
         handler.send_response(status)
