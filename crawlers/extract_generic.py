@@ -1,22 +1,32 @@
-"""Extraction for a portal whose CMS is unknown: family detection, main text by density, listings.
+"""Extraction for a portal whose CMS is unknown: family detection, main text by density.
 
 Nothing here knows a site. The main block is the element that holds the most
-paragraph text with the fewest links, after chrome (menus, sidebars, counters,
-related lists, comment/rating forms, QR/share boxes) is set aside by the class
-and id names such boxes carry on Vietnamese portals.
+paragraph text with the fewest links, after chrome (menus, sidebars, forms, and
+boxes whose names say chrome, where names mean anything) is set aside. Title,
+date line, lead and byline are read around it by crawlers.generic_meta; listing
+pages by crawlers.generic_listing.
 """
 from __future__ import annotations
 
 import copy
 import re
-from urllib.parse import urljoin
 
 import lxml.html
 
-from crawlers.attachments import attachment_links, is_attachment_url
-from crawlers.html import BLOCKS, links_of, paragraphs_of, tables_of, text_of
+from crawlers.attachments import attachment_links
+from crawlers.generic_listing import generic_listing_links
+from crawlers.generic_meta import (
+    in_subtree,
+    link_density,
+    parse_author,
+    parse_date_text,
+    parse_summary,
+    strip_chrome,
+)
+from crawlers.html import BLOCKS, paragraphs_of, tables_of, text_of
 from transforms.text import clean, fold
-from transforms.urls import canonical_url, same_site
+
+__all__ = ["detect_family", "extract_generic", "generic_listing_links"]
 
 # --- family signatures: (regex over the markup, weight); a family needs a total weight >= 2 ---------------------
 _FAMILY_SIGNS: dict[str, list[tuple[str, int]]] = {
@@ -38,33 +48,6 @@ _URL_SIGNS = {"liferay": re.compile(r"/-/|[?&]p_p_id="), "sharepoint": re.compil
 # Table headers of the two table-page families, compared folded (no case, no tone marks).
 _STATS_HEAD = ("tiep nhan", "giai quyet")
 _NATIONAL_HEAD = ("xep hang", "tinh")
-
-# Class/id tokens of chrome boxes an article's main text never lives in.
-_CHROME = re.compile(
-    r"^(?:.*[-_])?(?:nav|navbar|menu|sidebar|side|aside|footer|header|breadcrumbs?|comments?|binh-luan|rating|vote|"
-    r"share|social|qr|qrcode|related|other|others|relate|tin-khac|tin-lien-quan|lien-quan|counter|stats|visitor|"
-    r"tags?|tien-ich|banner|ads?|advert|quang-cao|print|tools|toolbar|pagination|paging|pager|widget|hot)(?:[-_].*)?$",
-    re.I,
-)
-_SUMMARY = re.compile(r"(?:^|[-_])(?:sapo|lead|summary|hometext|tomtat|tom-tat|mo-ta|abstract|intro|chapeau|"
-                      r"description|desc)(?:$|[-_])", re.I)
-_AUTHOR_CLASS = re.compile(r"(?:^|[-_])(?:author|tac-gia|tacgia|byline|nguon|source|writer)(?:$|[-_])", re.I)
-# "Tác giả: X", "Nguồn. X", "Bài và ảnh: X" need their punctuation; "Theo X" / "Nguồn X" need X to look like a name.
-_LABELLED = re.compile(r"^(?:tác giả(?: bài viết)?|người viết|bài(?: và ảnh)?|nguồn(?: tin)?)\s*[:.]\s*(.{1,80})$", re.I)
-_THEO = re.compile(r"^(?:theo|nguồn)\s+(.{1,60})$", re.I)
-_DATE = re.compile(r"(?<!\d)\d{1,2}\s*[/.\-]\s*\d{1,2}\s*[/.\-]\s*\d{4}(?!\d)")
-_TIME_AFTER = re.compile(r"^\s*[|,\-–]?\s*\d{1,2}\s*[:hg]\s*\d{2}")
-_NEXT_TEXT = {"tiep", "tiep theo", "sau", "trang sau", "xem them", "next", "»", "›", ">", ">>", "»»"}
-_PAGE_URL = re.compile(r"(?:[?&](?:page|p|trang|_cur|cur|Page|pageindex|PageIndex)=\d+|/page-\d+|/trang-\d+)", re.I)
-
-
-def _tokens(el) -> list[str]:
-    return ((el.get("class") or "") + " " + (el.get("id") or "")).split()
-
-
-def _is_chrome(el) -> bool:
-    return el.tag in ("nav", "aside", "footer", "header", "form") or any(_CHROME.match(t) for t in _tokens(el))
-
 
 # --- family --------------------------------------------------------------------------------------------------------
 def _table_heads(tree) -> list[str]:
@@ -93,6 +76,9 @@ def detect_family(tree, url: str) -> str | None:
     return None
 
 
+_CLIMB = 2.0  # a parent must hold this many times the block's paragraph text
+
+
 # --- main block ----------------------------------------------------------------------------------------------------
 def _own_text(el) -> tuple[int, int]:
     """(text length, link text length) of text directly in `el` and its inline children."""
@@ -107,19 +93,11 @@ def _own_text(el) -> tuple[int, int]:
     return total, links
 
 
-def _strip_chrome(body) -> None:
-    whole = len(text_of(body)) or 1
-    for el in list(body.iter()):
-        if isinstance(el.tag, str) and el is not body and el.getparent() is not None and _is_chrome(el):
-            if len(text_of(el)) < 0.5 * whole:  # never throw away most of the page on a name guess
-                el.drop_tree()
-
-
-def _main_block(work):
-    """Readability-style: paragraph text scores its parent (and grandparent), discounted by link density;
-    then climb while the block holds less than half of the page's paragraph text (one wrapper per paragraph)."""
+def _scores(work) -> tuple[dict, dict]:
+    """Readability-style: paragraph text scores its parent (and grandparent); `good` is the paragraph text
+    inside each element."""
     scores: dict = {}
-    good: dict = {}  # paragraph text inside each element
+    good: dict = {}
     for el in work.iter():
         if not isinstance(el.tag, str) or el.tag in ("script", "style", "table", "a"):
             continue
@@ -136,21 +114,56 @@ def _main_block(work):
                 scores[t] = scores.get(t, 0.0) + w * (n - links)
         for anc in [el, *el.iterancestors()]:
             good[anc] = good.get(anc, 0) + n - links
+    return scores, good
+
+
+def _main_block(work):
+    """The best-scoring block, discounted by link density; a parent replaces it only when the parent holds
+    much more paragraph text at a low link density (text split over sibling wrappers), so related lists,
+    footers and side boxes around a short article stay out."""
+    scores, good = _scores(work)
     best, best_score = None, 0.0
     for el, s in scores.items():
-        text = len(text_of(el)) or 1
-        link = sum(len(text_of(a)) for a in el.iter("a"))
-        s *= 1 - min(link / text, 1)
+        s *= 1 - link_density(el)
         if s > best_score:
             best, best_score = el, s
-    total = good.get(work, 0)
-    while best is not None and best is not work and good.get(best, 0) < 0.5 * total:
-        best = best.getparent()
+    while best is not None and best is not work:
+        parent = best.getparent()
+        if parent is None or good.get(parent, 0) < _CLIMB * good.get(best, 0) or link_density(parent) > 0.2:
+            break
+        best = parent
     return best
 
 
-# --- title, date, summary, author --------------------------------------------------------------------------------
-def _title(tree, main) -> tuple[str | None, object]:
+def _text_after_title(main, title_el):
+    """A copy of `main` without the title and everything before it (breadcrumbs, category labels)."""
+    root = copy.deepcopy(main)
+    if title_el is None or not in_subtree(title_el, main):
+        return root
+    path = main.getroottree().getpath(title_el)[len(main.getroottree().getpath(main)):]
+    found = root.xpath("." + path) if path else []
+    if not found:
+        return root
+    node = found[0]
+    while node is not None and node is not root:
+        for sib in list(node.itersiblings(preceding=True)):
+            sib.getparent().remove(sib)
+        parent = node.getparent()
+        parent.text = None
+        node = parent
+    found[0].drop_tree()
+    return root
+
+
+def _paragraphs(main, title_el, title, summary, date_text) -> list[str]:
+    paras = paragraphs_of(_text_after_title(main, title_el)) if main is not None else []
+    drop = {fold(x) for x in (title, summary) if x}
+    return [p for p in paras if fold(p) not in drop and not (len(p) <= 80 and date_text and date_text in p)]
+
+
+# --- title -------------------------------------------------------------------------------------------------------
+def parse_title(tree, main) -> tuple[str | None, object]:
+    """The article's heading: the heading the <title> starts or ends with, else the h1, og:title, <title>."""
     page_title = text_of(tree.find(".//title"))
     heads = tree.xpath("//h1|//h2|//h3|//h4|//*[contains(@class,'title')]")
     if page_title:
@@ -173,7 +186,7 @@ def _title(tree, main) -> tuple[str | None, object]:
     return None, None
 
 
-def _element_with_text(tree, text: str):
+def element_with_text(tree, text: str):
     """The innermost element whose whole text is `text` (the title's element when no heading carries it)."""
     key = fold(text)
     body = tree.find("body") if tree.find("body") is not None else tree
@@ -187,107 +200,6 @@ def _element_with_text(tree, text: str):
     return None
 
 
-def _text_nodes(root):
-    """(element, text) for every visible text and tail string, in document order."""
-    for el in root.iter():
-        if not isinstance(el.tag, str) or el.tag in ("script", "style", "title", "head"):
-            continue
-        if el.text and clean(el.text):
-            yield el, clean(el.text)
-        if el.tail and clean(el.tail) and el.getparent() is not None:
-            yield el.getparent(), clean(el.tail)
-
-
-def _date_near(tree, anchor, within: bool = False) -> str | None:
-    if anchor is None:
-        return None
-    nodes = list(_text_nodes(tree.find("body") if tree.find("body") is not None else tree))
-    inside = [i for i, (el, _) in enumerate(nodes) if el is anchor or anchor in el.iterancestors()]
-    if not inside:
-        return None
-    start, end = inside[0], (inside[0] if within else inside[-1] + 1)
-    after, before = [], []
-    for i in range(end, len(nodes)):
-        text = nodes[i][1]
-        if len(text) >= 100:
-            break
-        after.append(i)
-    seen = 0
-    for i in range(start - 1, -1, -1):
-        seen += len(nodes[i][1])
-        if seen > 300:
-            break
-        before.append(i)
-    for i in after + before:
-        text = nodes[i][1]
-        if len(text) <= 80 and _DATE.search(text):
-            if not _TIME_AFTER.search(text[_DATE.search(text).end():]) and i + 1 < len(nodes):
-                nxt = nodes[i + 1][1]
-                if _TIME_AFTER.match(nxt) and len(nxt) <= 12:
-                    text = f"{text} {nxt}"
-            return text
-    return None
-
-
-def _date_text(tree, anchor, work, main) -> str | None:
-    found = _date_near(tree, anchor) or (_date_near(work, main, within=True) if main is not None else None)
-    if found:
-        return found
-    for xp in ("//time/@datetime", "//meta[@property='article:published_time']/@content",
-               "//meta[@itemprop='datePublished']/@content", "//*[@itemprop='datePublished']/@datetime"):
-        vals = [clean(v) for v in tree.xpath(xp) if clean(v)]
-        if vals:
-            return vals[0]
-    return None
-
-
-def _summary(tree, main) -> str | None:
-    for el in tree.iter():
-        if isinstance(el.tag, str) and el.tag not in ("meta", "body", "html") and any(
-                _SUMMARY.search(t) for t in _tokens(el)):
-            if main is not None and (el is main or main in el.iterancestors()):
-                continue
-            text = text_of(el)
-            if len(text) >= 20:
-                return text
-    return None
-
-
-def _looks_like_byline(text: str) -> bool:
-    """A person's name or an outlet: a few capitalised words ("Thanh Quang - VPS", "PV"), no sentence end."""
-    words = text.split()
-    return 0 < len(words) <= 8 and len(text) <= 60 and not text.endswith((".", ":", ";", "?", "!")) and all(
-        w[:1].isupper() or w[:1].isdigit() or w in ("-", "–", "&") or w.startswith("(") for w in words)
-
-
-def _byline(text: str) -> str | None:
-    m = _LABELLED.match(text)
-    if m:
-        return clean(m.group(1)).rstrip(".") or None
-    m = _THEO.match(text)
-    return clean(m.group(1)).rstrip(".") if m and _looks_like_byline(m.group(1).rstrip(".")) else None
-
-
-def _author(main, paras: list[str]) -> tuple[str | None, list[str]]:
-    """The byline among the last paragraphs (removed from them), else an author box right after the block."""
-    for i in range(len(paras) - 1, max(len(paras) - 3, -1), -1):
-        found = _byline(paras[i])
-        if found:
-            return found, paras[:i] + paras[i + 1:]
-    if paras and _looks_like_byline(paras[-1]):
-        return paras[-1], paras[:-1]
-    for el in main.itersiblings() if main is not None else []:
-        if not isinstance(el.tag, str):
-            continue
-        text = text_of(el)
-        found = _byline(text)
-        if found:
-            return found, paras
-        if any(_AUTHOR_CLASS.search(t) for t in _tokens(el)) and _looks_like_byline(text):
-            return text, paras
-    return None, paras
-
-
 # --- article ---------------------------------------------------------------------------------------------------------
 def extract_generic(tree, url: str) -> dict:
     """Title, date text, author, summary, paragraphs, tables and attachments of an unknown CMS's article."""
@@ -295,19 +207,18 @@ def extract_generic(tree, url: str) -> dict:
     body = work.find("body")
     if body is None:
         body = work
-    _strip_chrome(body)
+    strip_chrome(body)
     main = _main_block(body)
-    title, title_el = _title(tree, main)
+    title, title_el = parse_title(tree, main)
     if title_el is not None and title_el.getroottree().getroot() is not tree.getroottree().getroot():
         title_el = None  # found in the working copy: look the same text up in the page itself
     if title_el is None and title:
-        title_el = _element_with_text(tree, title)
-    date_text = _date_text(tree, title_el, work, main)
-    summary = _summary(work, main)
-    paras = paragraphs_of(main) if main is not None else []
-    drop = {fold(x) for x in (title, summary) if x}
-    paras = [p for p in paras if fold(p) not in drop and not (len(p) <= 80 and date_text and date_text in p)]
-    author, paras = _author(main, paras)
+        title_el = element_with_text(tree, title)
+    date_text = parse_date_text(tree, title_el, work, main)
+    work_title = element_with_text(work, title) if title else None
+    summary = parse_summary(work, main, work_title)
+    paras = _paragraphs(main, work_title, title, summary, date_text)
+    author, paras = parse_author(main, paras, work_title)
     container = main.getparent() if main is not None and main.getparent() is not None else main
     out = {
         "title": title, "date_text": date_text, "author": author, "summary": summary, "paragraphs": paras,
@@ -316,37 +227,3 @@ def extract_generic(tree, url: str) -> dict:
     }
     out["missing"] = [k for k in ("title", "date_text", "author", "paragraphs") if not out[k]]
     return out
-
-
-# --- listings --------------------------------------------------------------------------------------------------------
-def _pagination_blocks(tree) -> list:
-    return [el for el in tree.iter() if isinstance(el.tag, str) and any(
-        re.search(r"pag|pager|paging|phan-trang|page-nav|iterator", t, re.I) for t in _tokens(el))]
-
-
-def generic_listing_links(tree, url: str, base_url: str) -> tuple[list[str], list[str]]:
-    """(article links, next-page links) of a listing page of an unknown CMS."""
-    here = canonical_url(url)
-    pagers = _pagination_blocks(tree)
-    next_links: list[str] = []
-    for a in tree.xpath("//a[@rel='next'] | //link[@rel='next']"):
-        next_links += [u for u, _ in links_of(a, url)] if a.tag == "a" else [urljoin(url, a.get("href") or "")]
-    for href, text in links_of(tree, url):
-        t = fold(text) or text.strip()
-        if (t in _NEXT_TEXT or text.strip() in _NEXT_TEXT) and same_site(href, base_url):
-            next_links.append(href)
-    for block in pagers:
-        next_links += [h for h, t in links_of(block, url) if t.strip().isdigit() and same_site(h, base_url)]
-    next_links = list(dict.fromkeys(u for u in next_links if u and canonical_url(u) != here))
-
-    work = copy.deepcopy(tree)
-    body = work.find("body") if work.find("body") is not None else work
-    _strip_chrome(body)
-    articles: list[str] = []
-    for href, text in links_of(body, url):
-        if len(text.split()) < 5 or not same_site(href, base_url) or _PAGE_URL.search(href):
-            continue
-        if href in next_links or canonical_url(href) == here or is_attachment_url(href):
-            continue
-        articles.append(href)
-    return list(dict.fromkeys(articles)), next_links

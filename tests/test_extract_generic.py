@@ -182,3 +182,112 @@ def test_generic_listing_links():
     assert articles == ["https://anhduong.example.vn/tin/phuong-to-chuc-hoi-nghi-cai-cach-hanh-chinh-1.html",
                         "https://anhduong.example.vn/tin/ket-qua-giai-quyet-ho-so-thang-3-2.html"]
     assert pages == ["https://anhduong.example.vn/tin?page=2", "https://anhduong.example.vn/tin?page=3"]
+
+
+def test_made_up_cms_without_meaningful_names():
+    """The same page with every class name hashed reads the same: nothing depends on the names."""
+    from tests.mangle import mangle_html
+
+    plain = extract_generic(parse_html(MADE_UP.encode("utf-8"), URL), URL)
+    hashed = extract_generic(parse_html(mangle_html(MADE_UP).encode("utf-8"), URL), URL)
+    assert hashed == plain
+
+
+# --- pagination of unknown markup ---------------------------------------------------------------------------------
+PAGED = """<html><body><div class="k1"><a href="/">Trang chủ</a> <a href="/">Cổng thông tin điện tử phường Ánh Dương</a>
+<a href="/tin-tuc/">Tin tức</a></div><div class="k2">
+<div class="k3"><a href="{item1}">Phường tổ chức hội nghị tổng kết công tác cải cách hành chính</a></div>
+<div class="k3"><a href="{item2}">Kết quả giải quyết hồ sơ thủ tục hành chính tháng 3</a></div>
+<div class="k4">{pager}</div>
+<div class="k5"><a href="/su-kien/">Xem thêm</a> <a href="/lich/?nam=2023">2023</a> <a href="/van-ban/2">2</a></div>
+</div></body></html>"""
+HOST = "https://anhduong.example.vn"
+
+
+@pytest.mark.parametrize("url,pager,want", [
+    ("/tin/", '<a href="/tin/">1</a><a href="/tin/page-2">2</a>', ["/tin/page-2"]),
+    ("/tin/page-2", '<a href="/tin/">1</a><a href="/tin/page-2">2</a><a href="/tin/page-3">3</a>',
+     ["/tin/", "/tin/page-3"]),
+    ("/web/p/cchc", '<a href="/web/p/cchc?_cur=2&amp;delta=10">Tiếp theo</a>', ["/web/p/cchc?_cur=2&delta=10"]),
+    ("/cchc/", '<a href="/cchc/?page=2">Xem thêm</a>', ["/cchc/?page=2"]),
+    ("/Pages/cchc.aspx", '<span>1</span> <a href="/Pages/cchc.aspx?Page=2">2</a>', ["/Pages/cchc.aspx?Page=2"]),
+    ("/tin-tuc.htm?cat=4", '<a href="/tin-tuc.htm?cat=4&amp;trang=2">»</a> <a href="/tin-tuc.htm?cat=4&amp;trang=2">›</a>',
+     ["/tin-tuc.htm?cat=4&trang=2"]),
+    ("/tin/trang-2.html", '<a href="/tin/trang-1.html">Trước</a> <a href="/tin/trang-3.html">Sau</a>',
+     ["/tin/trang-3.html"]),
+    ("/tin/", '<a href="/tin/?page=2" rel="next">Trang kế</a>', ["/tin/?page=2"]),
+    ("/tin/", '<a href="/tin/?page=2">Trang 2</a> <a href="/tin/?page=9">›</a>', ["/tin/?page=2", "/tin/?page=9"]),
+    ("/tin/", "", []),
+])
+def test_next_pages_of_unknown_markup(url, pager, want):
+    html = PAGED.format(item1="/tin/hoi-nghi-tong-ket-1.html", item2="/tin/ket-qua-thang-3-2.html", pager=pager)
+    articles, pages = generic_listing_links(parse_html(html.encode(), HOST + url), HOST + url, HOST + "/")
+    assert pages == [HOST + u for u in want]
+    assert articles == [HOST + "/tin/hoi-nghi-tong-ket-1.html", HOST + "/tin/ket-qua-thang-3-2.html"]
+
+
+def test_query_articles_are_not_pages():
+    """`?p=123` beside `?cat=4` is an article (its text is a headline), not a page of the listing."""
+    url = HOST + "/index.php?cat=4"
+    html = PAGED.format(item1="/index.php?p=123", item2="/index.php?cat=4&id=77", pager='<a href="?cat=4&amp;page=2">2</a>')
+    articles, pages = generic_listing_links(parse_html(html.encode(), url), url, HOST + "/")
+    assert articles == [HOST + "/index.php?p=123", HOST + "/index.php?cat=4&id=77"]
+    assert pages == [HOST + "/index.php?cat=4&page=2"]
+
+
+# --- bylines and leads without meaningful names ----------------------------------------------------------------------
+ARTICLE = """<html><head><title>Huyện công bố kết quả cải cách hành chính năm 2023 - Cổng TTĐT huyện</title></head><body>
+<div class="a1"><a href="/">Trang chủ</a> / <a href="/tin/">Tin tức</a></div>
+<div class="a2"><div class="a3">Chi tiết bài viết</div>
+<h2 class="a4">Huyện công bố kết quả cải cách hành chính năm 2023</h2><div class="a5">Thứ Ba, 05/03/2024 | 09:10</div>
+{lead}<div class="a7">
+<p>Ủy ban nhân dân huyện vừa công bố kết quả đánh giá công tác cải cách hành chính năm 2023 của các xã.</p>
+<p>Theo đó, xã đứng đầu đạt 92,15 điểm, xã đứng cuối đạt 78,40 điểm trên thang điểm 100.</p>
+<p>Huyện yêu cầu các xã khắc phục hạn chế, nâng cao chất lượng phục vụ người dân và doanh nghiệp.</p>
+{inside}</div>{after}
+<div class="a8"><p class="a9"><strong>Tin khác</strong></p><ul>
+<li><a href="/tin/xa-dong-hop-ban-ve-chuyen-doi-so-9.html">Xã Đông họp bàn về chuyển đổi số năm 2024</a></li>
+<li><a href="/tin/xa-tay-tong-ket-cong-tac-mot-cua-8.html">Xã Tây tổng kết công tác một cửa năm 2023</a></li>
+</ul><p><b>Nguyễn Văn Không Phải</b></p></div></div>
+<div class="a10"><p>Bản quyền thuộc về Ủy ban nhân dân huyện. Địa chỉ: số 1 đường Trung tâm, thị trấn.</p></div></body></html>"""
+LEAD = "Kết quả cải cách hành chính năm 2023 của các xã có nhiều chuyển biến tích cực so với năm trước."
+
+
+@pytest.mark.parametrize("lead,inside,after,author", [
+    ("", '<p style="text-align: right;"><strong>Minh Châu</strong></p>', "", "Minh Châu"),
+    ("", "<p>Nguồn. Trung tâm Văn hóa - Thông tin huyện</p>", "", "Trung tâm Văn hóa - Thông tin huyện"),
+    ("", "", '<div class="b1"><a href="/files/kq-2023.pdf">Kết quả CCHC 2023</a></div>'
+             '<div class="b2" style="text-align:right"><b>Trần Thanh Hà</b></div>', "Trần Thanh Hà"),
+    (f'<div class="a6"><div class="b3">{LEAD}</div></div>', "",
+     '<div><p class="b4"><strong>Tác giả bài viết: </strong>Lê Văn Tám</p></div>', "Lê Văn Tám"),
+    ("", "", "", None),
+    ("", '<div class="b6"><strong>Văn phòng HĐND - UBND huyện</strong></div>', "", "Văn phòng HĐND - UBND huyện"),
+    ("", "", '<div class="b7">Tập tin đính kèm: <a href="/files/qd.pdf">Quyết định (PDF)</a></div>'
+             '<div class="b8" style="text-align:right"><b>Sở Nội vụ</b></div>', "Sở Nội vụ"),
+    ('<div class="a6"><span class="b5">Tác giả: Phạm Thu | 05/03/2024</span></div>', "", "", "Phạm Thu"),
+])
+def test_bylines_and_leads_of_unknown_markup(lead, inside, after, author):
+    url = HOST + "/tin/huyen-cong-bo-ket-qua-cchc-2023-10.html"
+    out = extract_generic(parse_html(ARTICLE.format(lead=lead, inside=inside, after=after).encode(), url), url)
+    assert out["title"] == "Huyện công bố kết quả cải cách hành chính năm 2023"
+    assert parse_date(out["date_text"]) == (dt.date(2024, 3, 5), dt.datetime(2024, 3, 5, 9, 10))
+    assert out["author"] == author
+    assert out["summary"] == (LEAD if LEAD in lead else None)
+    assert out["paragraphs"] == [
+        "Ủy ban nhân dân huyện vừa công bố kết quả đánh giá công tác cải cách hành chính năm 2023 của các xã.",
+        "Theo đó, xã đứng đầu đạt 92,15 điểm, xã đứng cuối đạt 78,40 điểm trên thang điểm 100.",
+        "Huyện yêu cầu các xã khắc phục hạn chế, nâng cao chất lượng phục vụ người dân và doanh nghiệp.",
+    ]
+    assert out["missing"] == ([] if author else ["author"])
+
+
+def test_html5_items_keep_their_header_links():
+    """An item's own <header> holds its headline; only the page's header and footer are chrome."""
+    html = """<html><body><header><a href="/">Cổng thông tin điện tử phường Ánh Dương tỉnh X</a></header><main>
+    <article><header><h2><a href="/tin/phuong-to-chuc-hoi-nghi-cai-cach-hanh-chinh-1.html">Phường tổ chức hội nghị
+    cải cách hành chính</a></h2></header><p>Tóm tắt</p></article></main>
+    <footer><a href="/lien-he/so-dien-thoai-va-dia-chi-lien-he.html">Số điện thoại và địa chỉ liên hệ của phường</a>
+    </footer></body></html>"""
+    url = HOST + "/tin/"
+    assert generic_listing_links(parse_html(html.encode(), url), url, HOST + "/") == (
+        [HOST + "/tin/phuong-to-chuc-hoi-nghi-cai-cach-hanh-chinh-1.html"], [])

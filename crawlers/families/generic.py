@@ -11,6 +11,7 @@ from urllib.parse import urlsplit
 from crawlers.extract_generic import detect_family, extract_generic, generic_listing_links
 from crawlers.families import cityportal, liferay, national, newspaper, nukeviet, sharepoint, stats
 from crawlers.families.base import FamilySpider, dedupe
+from crawlers.generic_listing import next_page_links
 
 ARTICLE_FAMILIES = {m.__name__.rsplit(".", 1)[-1]: m for m in (nukeviet, liferay, sharepoint, newspaper, cityportal)}
 # Table-page families: their pages are records of another kind.
@@ -38,13 +39,14 @@ def extract_article(tree, url: str) -> dict:
 
 
 def listing_links(tree, url: str, base_url: str | None = None) -> tuple[list[str], list[str]]:
-    """A detected family's listing selectors first; generic link scoring when they find no article."""
+    """A detected family's listing selectors first (its pager, else the generic one); generic link scoring
+    when they find no article."""
     base_url = base_url or _site_root(url)
     family = detect_family(tree, url)
     if family in ARTICLE_FAMILIES:
         articles, pages = ARTICLE_FAMILIES[family].listing_links(tree, url)
-        if articles:
-            return articles, pages
+        if articles:  # a pager the family's selectors miss is still read by its structure
+            return articles, dedupe(pages or next_page_links(tree, url, base_url), exclude=[url])
     articles, pages = generic_listing_links(tree, url, base_url)
     return dedupe(articles), dedupe(pages, exclude=[url])
 

@@ -1,0 +1,142 @@
+"""Listing pages of an unknown CMS: which links are articles, which are the next pages.
+
+No class names are needed. A next page is a link whose URL differs from the
+listing's own URL only in a page-like query parameter or path segment
+(`?page=2`, `?Page=2`, `?_cur=2&delta=10`, `/page-2`, `/trang-3.html`) and whose
+text says so (a small page number, "Tiếp theo", "Sau", "Xem thêm", "»", "›"),
+or that the page marks as rel="next". An article link is a same-site link with
+a headline-long text that is neither a page of the listing nor the site's home.
+"""
+from __future__ import annotations
+
+import copy
+import re
+from urllib.parse import parse_qsl, urljoin, urlsplit
+
+from crawlers.attachments import is_attachment_url
+from crawlers.generic_meta import is_chrome, strip_chrome
+from crawlers.html import links_of
+from transforms.text import fold
+from transforms.urls import canonical_url, same_site
+
+# Link texts that announce the following page, compared folded (no case, no tone marks).
+NEXT_WORDS = frozenset({"tiep", "tiep theo", "trang tiep", "trang sau", "sau", "xem them", "xem tiep", "next",
+                        "ke tiep", "trang ke", "trang ke tiep"})
+NEXT_SIGNS = frozenset({"»", "›", ">", ">>", "»»", "→"})
+_PAGE_LABEL = re.compile(r"^(?:trang|page)\s*\d{1,3}$")  # "Trang 2", folded
+# Query keys and path segments that carry a page number on CMSs we have seen; others only with a page text.
+_PAGE_KEY = re.compile(r"^(?:.*[-_])?(?:page|pages|paged|pageindex|pagenum|pageno|page_no|pg|trang|cur|start|offset)$",
+                       re.I)
+_PAGE_SEGMENT = re.compile(r"^(?:page|trang|p|pg)[-_]?(\d{1,4})(?:\.html?|\.aspx?|\.php)?$", re.I)
+_NUMBER_SEGMENT = re.compile(r"^\d{1,4}$")
+_PAGE_NUMBER = re.compile(r"^\d{1,3}$")  # a year ("2021") is not a page number
+_MIN_TITLE_WORDS = 5
+# Elements a listing's own items never live in (menus, header with the logo, footer, side columns, search).
+_OUTSIDE = ("nav", "header", "footer", "aside", "form")
+
+
+def _query(parts) -> dict[str, str]:
+    return {k: v for k, v in parse_qsl(parts.query, keep_blank_values=True)}
+
+
+def _strip_page_segment(path: str) -> tuple[str, bool]:
+    """(path without a trailing page segment, whether there was one)."""
+    segs = path.rstrip("/").split("/")
+    if len(segs) > 1 and _PAGE_SEGMENT.match(segs[-1]):
+        return "/".join(segs[:-1]), True
+    return path.rstrip("/"), False
+
+
+def _query_change(href: dict[str, str], here: dict[str, str]) -> tuple[bool, bool]:
+    """(every changed key carries a number, every changed key is a page-like name) of two query dicts."""
+    changed = [k for k in set(href) | set(here) if href.get(k) != here.get(k)]
+    if not changed:
+        return False, False
+    numeric = all((href.get(k) or here.get(k) or "").isdigit() for k in changed)
+    named = numeric and any(_PAGE_KEY.match(k) for k in changed)
+    return numeric, named
+
+
+def page_sibling(href: str, here: str) -> str | None:
+    """'named' when `href` is `here` with another value of a page-like parameter or segment; 'numeric' when
+    only a number differs (a page only if the link text says so); None for any other URL."""
+    a, b = urlsplit(href), urlsplit(here)
+    if a.netloc.lower() != b.netloc.lower():
+        return None
+    qa, qb = _query(a), _query(b)
+    if a.path.rstrip("/") == b.path.rstrip("/"):
+        numeric, named = _query_change(qa, qb)
+        return "named" if named else "numeric" if numeric else None
+    if qa != qb and any(_PAGE_KEY.match(k) for k in set(qa) | set(qb)):
+        return None
+    (pa, page_a), (pb, page_b) = _strip_page_segment(a.path), _strip_page_segment(b.path)
+    if (page_a or page_b) and pa == pb:
+        return "named"
+    sa, sb = a.path.rstrip("/").split("/"), b.path.rstrip("/").split("/")
+    if len(sa) == len(sb) and sa[:-1] == sb[:-1] and _NUMBER_SEGMENT.match(sa[-1]) and _NUMBER_SEGMENT.match(sb[-1]):
+        return "numeric"
+    if sa[:-1] == sb and _NUMBER_SEGMENT.match(sa[-1]) or sb[:-1] == sa and _NUMBER_SEGMENT.match(sb[-1]):
+        return "numeric"  # "/tin-tuc/2" from "/tin-tuc"
+    return None
+
+
+def _is_page_text(text: str) -> bool:
+    t = text.strip()
+    if _PAGE_NUMBER.match(t):
+        return int(t) > 0
+    folded = fold(t)  # "Tiếp theo »" folds to "tiep theo"; a sign alone folds to nothing
+    return folded in NEXT_WORDS or bool(_PAGE_LABEL.match(folded)) or t.replace(" ", "") in NEXT_SIGNS
+
+
+def next_page_links(tree, url: str, base_url: str) -> list[str]:
+    """Links to other pages of this listing, in page order of the markup; the listing itself left out."""
+    here = canonical_url(url)
+    out: list[str] = []
+    for el in tree.xpath("//a[@rel='next'][@href] | //link[@rel='next'][@href]"):
+        out.append(urljoin(url, el.get("href").strip()))
+    for href, text in links_of(tree, url):
+        if not same_site(href, base_url) or not _is_page_text(text):
+            continue
+        if page_sibling(href, url) is not None:
+            out.append(href)
+    return [u for u in dict.fromkeys(out) if canonical_url(u) != here and same_site(u, base_url)]
+
+
+def _is_home(href: str) -> bool:
+    parts = urlsplit(href)
+    return parts.path.strip("/") == "" and not parts.query
+
+
+def _listing_area(tree):
+    """A copy of the page body without menus, header, footer, side columns and forms."""
+    work = copy.deepcopy(tree)
+    body = work.find("body") if work.find("body") is not None else work
+    for el in list(body.iter(*_OUTSIDE)):
+        if el.getparent() is not None and is_chrome(el):
+            el.drop_tree()
+    return body
+
+
+def article_links(tree, url: str, base_url: str, next_pages: list[str] = ()) -> list[str]:
+    """Same-site links with headline-long texts that are not pages of the listing, home, or files."""
+    here = canonical_url(url)
+    skip = {canonical_url(u) for u in next_pages}
+    body = _listing_area(tree)
+    strip_chrome(body)
+    out: list[str] = []
+    for href, text in links_of(body, url):
+        if len(text.split()) < _MIN_TITLE_WORDS or not same_site(href, base_url):
+            continue
+        key = canonical_url(href)
+        if key == here or key in skip or _is_home(href) or is_attachment_url(href):
+            continue
+        if page_sibling(href, url) == "named" or _PAGE_SEGMENT.match(urlsplit(href).path.rstrip("/").rsplit("/")[-1]):
+            continue
+        out.append(href)
+    return list(dict.fromkeys(out))
+
+
+def generic_listing_links(tree, url: str, base_url: str) -> tuple[list[str], list[str]]:
+    """(article links, next-page links) of a listing page of an unknown CMS."""
+    pages = next_page_links(tree, url, base_url)
+    return article_links(tree, url, base_url, pages), pages

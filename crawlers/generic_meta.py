@@ -1,0 +1,303 @@
+"""What surrounds an unknown CMS's article text: chrome by name, date line, lead, byline.
+
+Names are a hint only where a page has meaningful ones (class/id tokens such
+boxes carry on Vietnamese portals); every part also has a structural reading
+(position against the title and the main block, text length, links, bold or
+right-aligned short lines), so a page whose names are meaningless still reads.
+"""
+from __future__ import annotations
+
+import re
+
+from crawlers.attachments import is_attachment_url
+from crawlers.html import BLOCKS, text_of
+from transforms.text import clean, fold
+
+# Class/id tokens of chrome boxes an article's main text never lives in.
+_CHROME = re.compile(
+    r"^(?:.*[-_])?(?:nav|navbar|menu|sidebar|side|aside|footer|header|breadcrumbs?|comments?|binh-luan|rating|vote|"
+    r"share|social|qr|qrcode|related|other|others|relate|tin-khac|tin-lien-quan|lien-quan|counter|stats|visitor|"
+    r"tags?|tien-ich|banner|ads?|advert|quang-cao|print|tools|toolbar|pagination|paging|pager|widget|hot)(?:[-_].*)?$",
+    re.I,
+)
+_SUMMARY = re.compile(r"(?:^|[-_])(?:sapo|lead|summary|hometext|tomtat|tom-tat|mo-ta|abstract|intro|chapeau|"
+                      r"description|desc)(?:$|[-_])", re.I)
+_AUTHOR_CLASS = re.compile(r"(?:^|[-_])(?:author|tac-gia|tacgia|byline|nguon|source|writer)(?:$|[-_])", re.I)
+# "Tác giả: X", "Nguồn. X", "Bài và ảnh: X" need their punctuation; "Theo X" / "Nguồn X" need X to look like a name.
+_LABELLED = re.compile(r"^(?:tác giả(?: bài viết)?|người viết|bài(?: và ảnh)?|nguồn(?: tin)?)\s*[:.]\s*(.{1,80})$", re.I)
+_THEO = re.compile(r"^(?:theo|nguồn)\s+(.{1,60})$", re.I)
+DATE = re.compile(r"(?<!\d)\d{1,2}\s*[/.\-]\s*\d{1,2}\s*[/.\-]\s*\d{4}(?!\d)")
+_TIME_AFTER = re.compile(r"^\s*[|,\-–]?\s*\d{1,2}\s*[:hg]\s*\d{2}")
+_CHROME_TAGS = ("nav", "aside", "form")
+_ITEM_TAGS = ("article", "section", "main", "li")  # an item's <header> holds its title and date
+_MIN_LEAD = 40  # a lead is a sentence or more, not a label
+_BYLINE_LOOKAHEAD = 12  # elements after the text that may still hold its byline
+
+
+def tokens(el) -> list[str]:
+    return ((el.get("class") or "") + " " + (el.get("id") or "")).split()
+
+
+def is_chrome(el) -> bool:
+    """Menus, side columns, forms, the page's own header and footer (not an item's or article's), or a box
+    whose name says chrome."""
+    if el.tag in ("header", "footer"):
+        return not any(a.tag in _ITEM_TAGS for a in el.iterancestors())
+    return el.tag in _CHROME_TAGS or any(_CHROME.match(t) for t in tokens(el))
+
+
+def strip_chrome(body) -> None:
+    """Drop chrome elements (by tag, or by a chrome-like name) from a working copy of the page."""
+    whole = len(text_of(body)) or 1
+    for el in list(body.iter()):
+        if isinstance(el.tag, str) and el is not body and el.getparent() is not None and is_chrome(el):
+            if len(text_of(el)) < 0.5 * whole:  # never throw away most of the page on a name guess
+                el.drop_tree()
+
+
+def in_subtree(el, root) -> bool:
+    return el is root or any(a is root for a in el.iterancestors())
+
+
+def link_density(el) -> float:
+    text = len(text_of(el)) or 1
+    return min(sum(len(text_of(a)) for a in el.iter("a")) / text, 1.0)
+
+
+# --- date ---------------------------------------------------------------------------------------------------------
+def _text_nodes(root):
+    """(element, text) for every visible text and tail string, in document order."""
+    for el in root.iter():
+        if not isinstance(el.tag, str) or el.tag in ("script", "style", "title", "head"):
+            continue
+        if el.text and clean(el.text):
+            yield el, clean(el.text)
+        if el.tail and clean(el.tail) and el.getparent() is not None:
+            yield el.getparent(), clean(el.tail)
+
+
+def _date_near(tree, anchor, within: bool = False) -> str | None:
+    if anchor is None:
+        return None
+    nodes = list(_text_nodes(tree.find("body") if tree.find("body") is not None else tree))
+    inside = [i for i, (el, _) in enumerate(nodes) if in_subtree(el, anchor)]
+    if not inside:
+        return None
+    start, end = inside[0], (inside[0] if within else inside[-1] + 1)
+    after, before = [], []
+    for i in range(end, len(nodes)):
+        if len(nodes[i][1]) >= 100:
+            break
+        after.append(i)
+    seen = 0
+    for i in range(start - 1, -1, -1):
+        seen += len(nodes[i][1])
+        if seen > 300:
+            break
+        before.append(i)
+    for i in after + before:
+        text = nodes[i][1]
+        m = DATE.search(text)
+        if len(text) <= 80 and m:
+            if not _TIME_AFTER.search(text[m.end():]) and i + 1 < len(nodes):
+                nxt = nodes[i + 1][1]
+                if _TIME_AFTER.match(nxt) and len(nxt) <= 12:
+                    text = f"{text} {nxt}"
+            return text
+    return None
+
+
+def parse_date_text(tree, anchor, work, main) -> str | None:
+    """The short line stating a date nearest after (else before) the title; else machine-readable dates."""
+    found = _date_near(tree, anchor) or (_date_near(work, main, within=True) if main is not None else None)
+    if found:
+        return found
+    for xp in ("//time/@datetime", "//meta[@property='article:published_time']/@content",
+               "//meta[@itemprop='datePublished']/@content", "//*[@itemprop='datePublished']/@datetime"):
+        vals = [clean(v) for v in tree.xpath(xp) if clean(v)]
+        if vals:
+            return vals[0]
+    return None
+
+
+# --- lead -----------------------------------------------------------------------------------------------------------
+def _named_summary(work, main) -> str | None:
+    for el in work.iter():
+        if isinstance(el.tag, str) and el.tag not in ("meta", "body", "html") and any(
+                _SUMMARY.search(t) for t in tokens(el)):
+            if main is not None and in_subtree(el, main):
+                continue
+            text = text_of(el)
+            if len(text) >= 20:
+                return text
+    return None
+
+
+def _between(title_el, main):
+    """Block elements after the title and before the main text, outside both (meta lines, lead)."""
+    started = False
+    for el in title_el.getroottree().iter():
+        if el is title_el:
+            started = True
+            continue
+        if el is main:
+            return
+        if started and isinstance(el.tag, str) and el.tag in BLOCKS and not in_subtree(el, title_el) \
+                and not in_subtree(main, el):
+            yield el
+
+
+def _lead_between(title_el, main) -> str | None:
+    """The first sentence-long block after the title and before the main text (the sapo of most themes)."""
+    for el in _between(title_el, main):
+        text = text_of(el)
+        if len(text) < _MIN_LEAD or link_density(el) >= 0.3 or byline_of(text):
+            continue
+        if not (len(text) <= 80 and DATE.search(text)):  # a meta line states the date, a lead does not
+            return text
+    return None
+
+
+def parse_summary(work, main, title_el) -> str | None:
+    """The lead outside the main text: a lead-like name, else the block between the title and the text."""
+    found = _named_summary(work, main)
+    if found or title_el is None or main is None or in_subtree(title_el, main):
+        return found
+    return _lead_between(title_el, main)
+
+
+# --- byline -----------------------------------------------------------------------------------------------------------
+def looks_like_byline(text: str) -> bool:
+    """A person's name or an outlet: a few capitalised words ("Thanh Quang - VPS", "PV"), no sentence end."""
+    words = text.split()
+    return 0 < len(words) <= 8 and len(text) <= 60 and not text.endswith((".", ":", ";", "?", "!")) and all(
+        w[:1].isupper() or w[:1].isdigit() or w in ("-", "–", "&") or w.startswith("(") for w in words)
+
+
+def name_like(text: str) -> bool:
+    """A short capitalised line with no sentence end or label colon: a name or an office ("Sở Nội vụ")
+    once its setting (bold, right-aligned) marks it as a byline."""
+    words = text.split()
+    return 0 < len(words) <= 8 and len(text) <= 60 and text[:1].isupper() and ":" not in text \
+        and not text.endswith((".", ";", "?", "!", "…")) and not DATE.search(text)
+
+
+def byline_of(text: str) -> str | None:
+    """'Tác giả: X' / 'Nguồn. X' -> X; 'Theo X' -> X when X looks like a name; None otherwise."""
+    m = _LABELLED.match(text)
+    if m:
+        return clean(m.group(1)).rstrip(".") or None
+    m = _THEO.match(text)
+    return clean(m.group(1)).rstrip(".") if m and looks_like_byline(m.group(1).rstrip(".")) else None
+
+
+def _emphasised(el) -> bool:
+    """Bold, or right-aligned, as a byline line is set apart from the text."""
+    style = fold((el.get("style") or "") + " " + (el.get("align") or "")).replace(" ", "")
+    if "right" in style:
+        return True
+    text = text_of(el)
+    return any(text_of(b) == text for b in el.iter("b", "strong"))
+
+
+def _has_attachment(el) -> bool:
+    return any(is_attachment_url(a.get("href") or "") for a in el.iter("a"))
+
+
+def _after(main):
+    """Elements after `main` in document order (not inside it)."""
+    node = main
+    while node is not None:
+        for sib in node.itersiblings():
+            if isinstance(sib.tag, str):
+                yield sib
+                yield from (d for d in sib.iterdescendants() if isinstance(d.tag, str))
+        node = node.getparent()
+
+
+def _leafish(el) -> bool:
+    return not any(isinstance(c.tag, str) and c.tag in BLOCKS for c in el)
+
+
+def _starts_with_link(el) -> bool:
+    """The first visible text under `el` is a link's (a list of titles, not a box that starts with a label)."""
+    for node in el.iter():
+        if isinstance(node.tag, str) and node.tag not in ("script", "style") and clean(node.text):
+            return node.tag == "a" or any(a.tag == "a" for a in node.iterancestors())
+    return False
+
+
+def _heads_a_list(el) -> bool:
+    """A bold line followed by links ("Tin khác", "Những tin cũ hơn") is the heading of a related list."""
+    node = el
+    while node is not None:
+        nxt = next((s for s in node.itersiblings() if isinstance(s.tag, str)), None)
+        if nxt is not None:
+            return _starts_with_link(nxt)
+        parent = node.getparent()  # "<p><strong>Tin khác</strong></p><ul>": the wrapper of the line only
+        if parent is None or len([c for c in parent if isinstance(c.tag, str)]) > 1:
+            return False
+        node = parent
+    return False
+
+
+def _emphasised_line(main, text: str) -> bool:
+    return any(text_of(el) == text and _emphasised(el) for el in main.iter()
+               if isinstance(el.tag, str) and (el.tag in BLOCKS or el.tag in ("b", "strong")))
+
+
+def _byline_after(main) -> str | None:
+    """A labelled line, a byline-named box, or a bold/right-aligned name right after the text; stops at the
+    first long text or list of links (related news). Attachment boxes are passed over."""
+    skip, seen = None, 0
+    for el in _after(main):
+        if skip is not None and in_subtree(el, skip):
+            continue
+        text = text_of(el)
+        if not text or el.tag not in BLOCKS and el.tag not in ("b", "strong"):
+            continue
+        if _has_attachment(el):
+            skip = el
+            continue
+        leaf = _leafish(el) or el.tag in ("ul", "ol")
+        if leaf and (len(text) > 100 or len(el.xpath(".//a")) >= 2):
+            return None
+        found = byline_of(text) if len(text) <= 100 else None
+        if found:
+            return found
+        if link_density(el) < 0.5 and (
+                _emphasised(el) and name_like(text) and not _heads_a_list(el)
+                or looks_like_byline(text) and any(_AUTHOR_CLASS.search(t) for t in tokens(el))):
+            return text
+        seen += 1
+        if seen >= _BYLINE_LOOKAHEAD:
+            return None
+    return None
+
+
+def _byline_before(title_el, main) -> str | None:
+    """A labelled byline on a meta line between the title and the text ("Tác giả: X | 05/03/2024")."""
+    for el in _between(title_el, main):
+        text = text_of(el)
+        found = byline_of(text) if len(text) <= 120 and _leafish(el) else None
+        if found:
+            found = clean(DATE.split(re.split(r"\s+[|–]\s+", found)[0])[0]).rstrip(" -,") or None
+            if found and looks_like_byline(found):
+                return found
+    return None
+
+
+def parse_author(main, paras: list[str], title_el=None) -> tuple[str | None, list[str]]:
+    """The byline among the last paragraphs (removed from them), else a byline right after the block,
+    else a labelled one on the meta lines under the title (`title_el`, in the same tree as `main`)."""
+    for i in range(len(paras) - 1, max(len(paras) - 3, -1), -1):
+        found = byline_of(paras[i])
+        if found:
+            return found, paras[:i] + paras[i + 1:]
+    if paras and (looks_like_byline(paras[-1]) or main is not None and name_like(paras[-1])
+                  and _emphasised_line(main, paras[-1])):
+        return paras[-1], paras[:-1]
+    found = _byline_after(main) if main is not None else None
+    if found is None and main is not None and title_el is not None and not in_subtree(title_el, main):
+        found = _byline_before(title_el, main)
+    return found, paras
