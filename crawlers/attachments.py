@@ -19,6 +19,7 @@ import datetime as dt
 import io
 import re
 import zipfile
+import zlib
 from urllib.parse import urlsplit
 
 from crawlers.records import AttachmentLink, Table
@@ -219,8 +220,45 @@ def _lines_to_paragraphs(lines: list[str]) -> list[str]:
     return paras
 
 
-def _pdf(body: bytes, max_pages: int) -> tuple[str | None, list[str], list[Table]]:
+_PDF_STREAM = re.compile(rb"stream\r?\n")
+_CHUNK = 1 << 20
+
+
+def _inflated_size(data: bytes, cap: int) -> int:
+    """Bytes a Flate stream inflates to, counted in 1 MB steps and stopped past `cap` (never held whole)."""
+    d, total, pending = zlib.decompressobj(), 0, data
+    while pending and total <= cap and not d.eof:
+        out = len(d.decompress(pending, _CHUNK))
+        pending = d.unconsumed_tail
+        if out == 0 and pending:
+            break  # no progress: damaged data, let the PDF reader judge it
+        total += out
+    return total
+
+
+def _check_pdf_streams(body: bytes, max_uncompressed: int) -> None:
+    """Refuse a PDF whose compressed streams inflate past the cap or with a bomb's ratio, before parsing it."""
+    total = 0
+    for m in _PDF_STREAM.finditer(body):
+        end = body.find(b"endstream", m.end())
+        if end < 0:
+            break
+        data = body[m.end():end]
+        try:
+            n = _inflated_size(data, max_uncompressed - total)
+        except zlib.error:
+            continue  # not Flate (images, fonts in other codecs): pdfplumber decides
+        total += n
+        if total > max_uncompressed:
+            raise AttachmentRefused(f"PDF bomb: streams inflate past {_size(max_uncompressed)}")
+        if n > _CHUNK and n > MAX_RATIO * len(data):
+            raise AttachmentRefused(f"PDF bomb: a stream inflates {n // max(1, len(data))}:1 ({_size(n)})")
+
+
+def _pdf(body: bytes, max_pages: int, max_uncompressed: int = 200_000_000) -> tuple[str | None, list[str], list[Table]]:
     import pdfplumber
+
+    _check_pdf_streams(body, max_uncompressed)
 
     paras: list[str] = []
     tables: list[Table] = []
@@ -271,7 +309,7 @@ def extract_attachment(body: bytes, media_type: str | None, url: str, max_bytes:
     kind = media_type_of(body, media_type, url)
     if kind in (DOCX, XLSX):
         _check_zip(body, max_uncompressed)
-    readers = {DOCX: _docx, XLSX: _xlsx, PDF: lambda b: _pdf(b, max_pages), HTML: lambda b: _html(b, url),
+    readers = {DOCX: _docx, XLSX: _xlsx, PDF: lambda b: _pdf(b, max_pages, max_uncompressed), HTML: lambda b: _html(b, url),
                TEXT: _text}
     if kind not in readers:
         raise AttachmentRefused(f"unsupported format: {kind or 'unknown'}")

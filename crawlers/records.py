@@ -51,6 +51,7 @@ class PageRecord(TypedDict, total=False):
     last_modified: str | None    # HTTP Last-Modified, for revalidation
     etag: str | None
     missing: list[str]           # names of expected parts the family's selectors did not find
+    error: str | None            # why an attachment was refused ("refused: zip bomb: …"), one line
 
 
 def empty_record(**kw) -> PageRecord:

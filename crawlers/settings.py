@@ -7,6 +7,8 @@ Resource caps (each a setting, overridable with `run_site --set KEY=VALUE`):
   CCHC_MAX_ATTACHMENT_BYTES   20 MB   a request for an attachment (cchc_role "attachment"); the spider's
                                       extract_attachment refuses bigger bodies too (zip bombs, page counts:
                                       see crawlers/attachments.py)
+  CCHC_MAX_UNCOMPRESSED_BYTES 200 MB  what a DOCX/XLSX zip or a PDF's streams may inflate to (ratio cap 100:1)
+  CCHC_MAX_PDF_PAGES          200     pages of one PDF attachment
   CCHC_MAX_PAGES              2000    requests a spider schedules for one site (`--max-pages` wins)
   REDIRECT_MAX_TIMES          10      hops of one redirect chain; a loop back to a URL of the chain stops at once
   DOWNLOAD_TIMEOUT            30 s    per attempt; RETRY_TIMES 2 retries of timeouts, resets and 5xx/429
@@ -60,6 +62,8 @@ def build_settings(*, site_id: str, base_url: str, run_id: str, out_dir: Path, r
         "DOWNLOAD_MAXSIZE": 30 * MB,
         "DOWNLOAD_WARNSIZE": 10 * MB,
         "CCHC_MAX_ATTACHMENT_BYTES": 20 * MB,
+        "CCHC_MAX_UNCOMPRESSED_BYTES": 200 * MB,
+        "CCHC_MAX_PDF_PAGES": 200,
         "CCHC_MAX_PAGES": 2000,
         "REDIRECT_MAX_TIMES": 10,
         "TWISTED_DNS_RESOLVER": "crawlers.settings.PinnedResolver",
@@ -105,6 +109,8 @@ def build_settings(*, site_id: str, base_url: str, run_id: str, out_dir: Path, r
         s.update({
             "AUTOTHROTTLE_ENABLED": False, "DOWNLOAD_DELAY": 0, "CONCURRENT_REQUESTS": 32,
             "CONCURRENT_REQUESTS_PER_DOMAIN": 32, "CCHC_RETRY_BACKOFF_BASE": 0.0, "CCHC_RETRY_AFTER_MAX": 0.0,
+            # An archive answers the same every time: a retry only logs and archives the same error again.
+            "RETRY_ENABLED": False,
         })
         s["DOWNLOADER_MIDDLEWARES"]["crawlers.replay.ReplayMiddleware"] = 990
     s.update(overrides or {})

@@ -194,3 +194,14 @@ def test_world_attachments_ranking_tables(suffix):
     expected = ["12", "Sở Xây dựng", "77,42", "77,42", "12"] if suffix == ".xlsx" else \
         ["1", "Sở Thông tin và Truyền thông", "89,75", "89,75", "1"]
     assert expected in data
+
+
+def test_pdf_whose_stream_inflates_like_a_bomb_is_refused_before_parsing():
+    from crawlers.attachments import AttachmentRefused, extract_attachment
+    from tests.fault_server import pdf_bomb
+    try:
+        extract_attachment(pdf_bomb(20_000_000), "application/pdf", "https://x.example/a.pdf")
+    except AttachmentRefused as e:
+        assert str(e).startswith("PDF bomb: a stream inflates ")
+    else:
+        raise AssertionError("a 1000:1 PDF stream was opened")

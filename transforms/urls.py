@@ -28,7 +28,8 @@ def doc_id(url: str) -> str:
 
 
 def host_of(url: str) -> str:
-    return urlsplit(url).netloc.lower().split(":")[0]
+    """Host name, lower case, without port; IPv6 literals without brackets."""
+    return (urlsplit(url).hostname or "").lower()
 
 
 def registered_domain(host: str) -> str:

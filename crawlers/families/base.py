@@ -165,6 +165,11 @@ class FamilySpider(scrapy.Spider):
             if req is not None:
                 yield req
 
+    def _cap(self, name: str, default: int) -> int:
+        """A size cap from the crawl's settings (absent when a test drives the callbacks without a crawler)."""
+        settings = getattr(self, "settings", None)
+        return settings.getint(name, default) if settings is not None else default
+
     def parse_attachment(self, response) -> Iterator[PageRecord]:
         from crawlers.attachments import AttachmentRefused, extract_attachment
 
@@ -175,7 +180,10 @@ class FamilySpider(scrapy.Spider):
             media_type = mimetypes.guess_type(urlsplit(response.url).path)[0] or media_type
             rec["media_type"] = media_type or None
         try:
-            got = extract_attachment(response.body, media_type, response.url)
+            got = extract_attachment(response.body, media_type, response.url,
+                                     max_bytes=self._cap("CCHC_MAX_ATTACHMENT_BYTES", 20_000_000),
+                                     max_uncompressed=self._cap("CCHC_MAX_UNCOMPRESSED_BYTES", 200_000_000),
+                                     max_pages=self._cap("CCHC_MAX_PDF_PAGES", 200))
         except AttachmentRefused as e:
             log.warning("%s: attachment refused %s: %s", self.site.id, response.url, e)
             rec["missing"] = ["body"]
