@@ -11,10 +11,12 @@ import codecs
 import copy
 import re
 import unicodedata
+from functools import lru_cache
 from urllib.parse import urldefrag, urljoin
 
 import lxml.etree
 import lxml.html
+from lxml.cssselect import CSSSelector
 
 from crawlers.records import Table
 from transforms.text import clean
@@ -39,6 +41,17 @@ _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([a-zA-Z0-9_.:-]
 _XML_DECL = re.compile(r"^\s*<\?xml[^>]*\?>", re.IGNORECASE)
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _SKIP_SCHEMES = ("javascript:", "mailto:", "tel:", "data:", "about:", "callto:", "sms:")
+
+
+@lru_cache(maxsize=512)
+def _css(selector: str) -> CSSSelector:
+    return CSSSelector(selector)
+
+
+def select(root, selector: str) -> list:
+    """root.cssselect(selector), with the CSS-to-XPath translation done once per selector (it costs more than
+    the match)."""
+    return _css(selector)(root)
 
 
 # --- decoding --------------------------------------------------------------------------------------------------
@@ -136,7 +149,7 @@ def text_of(el) -> str:
 def _drop(root, selectors: tuple[str, ...]) -> None:
     for sel in selectors:
         try:
-            found = root.cssselect(sel)
+            found = select(root, sel)
         except Exception:  # an invalid selector from a registry is skipped, not fatal
             continue
         for node in found:

@@ -21,7 +21,7 @@ from crawlers.families.base import (
     split_byline,
     text_at,
 )
-from crawlers.html import links_of, paragraphs_of, tables_of, text_of
+from crawlers.html import links_of, paragraphs_of, select, tables_of, text_of
 
 PANEL = (".news-detail-page", ".news-detail", ".detail-news", "article")
 BODY = (".news-content", ".detail-content", ".content-news", ".news-body")
@@ -84,7 +84,7 @@ def _parse_article_links(tree, url: str) -> list[str]:
     if box is None:
         return []
     for sel in LIST_ITEMS:
-        anchors = outside(box.cssselect(sel), box, PAGER + RELATED)
+        anchors = outside(select(box, sel), box, PAGER + RELATED)
         if anchors:
             return dedupe(u for a in anchors for u, _ in links_of(a, url))
     return []

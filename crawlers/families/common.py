@@ -6,7 +6,7 @@ import re
 from collections.abc import Iterable
 from urllib.parse import urlsplit
 
-from crawlers.html import links_of, text_of
+from crawlers.html import links_of, select, text_of
 from crawlers.records import AttachmentLink
 from transforms.text import clean, fold
 from transforms.urls import canonical_url
@@ -34,7 +34,7 @@ def first(root, selectors: Iterable[str]):
     if root is None:
         return None
     for sel in selectors:
-        found = root.cssselect(sel)
+        found = select(root, sel)
         if found:
             return found[0]
     return None
@@ -45,7 +45,7 @@ def all_of(root, selectors: Iterable[str]) -> list:
     if root is None:
         return []
     for sel in selectors:
-        found = root.cssselect(sel)
+        found = select(root, sel)
         if found:
             return found
     return []
@@ -112,7 +112,7 @@ def attachment_links(root, url: str, strict: bool = False) -> list[AttachmentLin
 
 def outside(elements: list, root, selectors: Iterable[str]) -> list:
     """The elements that are not inside any element of `root` matching `selectors` (related-news boxes)."""
-    boxes = [b for sel in selectors for b in (root.cssselect(sel) if root is not None else [])]
+    boxes = [b for sel in selectors for b in (select(root, sel) if root is not None else [])]
     if not boxes:
         return elements
     return [el for el in elements if not any(b is el or b in el.iterancestors() for b in boxes)]
@@ -154,7 +154,7 @@ def container_of(el, heading: str = "h1, h2"):
     """The nearest ancestor of `el` that also holds the page heading (the article's own panel)."""
     node = el
     while node is not None:
-        if node.cssselect(heading):
+        if select(node, heading):
             return node
         node = node.getparent()
     return el
@@ -167,7 +167,7 @@ def table_block(tree):
         return first(tree, ("main", "article", "#content", "body"))
     node = table.getparent()
     while node is not None and node.tag != "body":
-        if node.cssselect("h1, h2, h3"):
+        if select(node, "h1, h2, h3"):
             return node
         node = node.getparent()
     return table.getparent()
@@ -196,7 +196,7 @@ def labelled_line(root, selectors: Iterable[str], labels: Iterable[str] = AUTHOR
     """Text after a byline label ('Tác giả: X') in the first matching element outside `skip`."""
     labels = tuple(labels)
     for sel in selectors:
-        for el in root.cssselect(sel) if root is not None else []:
+        for el in select(root, sel) if root is not None else []:
             if skip is not None and (el is skip or skip in el.iterancestors()):
                 continue
             who = strip_label(text_of(el), labels)

@@ -24,7 +24,7 @@ from crawlers.families.base import (
     split_byline,
     text_at,
 )
-from crawlers.html import links_of, paragraphs_of, tables_of, text_of
+from crawlers.html import links_of, paragraphs_of, select, tables_of, text_of
 
 BODY = ("#news-bodyhtml", ".bodytext", ".news-bodyhtml", "[itemprop=articleBody]")
 TITLE = ("h1.title", "h1[itemprop=headline]", ".news_column h1", "h1")
@@ -95,7 +95,7 @@ def extract_article(tree, url: str) -> dict:
 def _parse_article_links(tree, url: str) -> list[str]:
     out = []
     for sel in LIST_ITEMS:
-        anchors = outside(tree.cssselect(sel), tree, RELATED)
+        anchors = outside(select(tree, sel), tree, RELATED)
         if anchors:
             out = [u for a in anchors for u, _ in links_of(a, url)]
             break

@@ -24,7 +24,7 @@ from crawlers.families.base import (
     split_byline,
     text_at,
 )
-from crawlers.html import links_of, paragraphs_of, tables_of, text_of
+from crawlers.html import links_of, paragraphs_of, select, tables_of, text_of
 
 PANEL = (".news-detail .ms-rtestate-field", ".ms-rtestate-field", ".news-detail", "#ctl00_PlaceHolderMain")
 BODY = (".content-news", ".news-content", ".ms-rtestate-field")
@@ -95,7 +95,7 @@ def extract_article(tree, url: str) -> dict:
 def _parse_article_links(tree, url: str) -> list[str]:
     box = first(tree, LIST_CONTAINERS)
     for sel in LIST_ITEMS:
-        anchors = outside(box.cssselect(sel), tree, RELATED) if box is not None else []
+        anchors = outside(select(box, sel), tree, RELATED) if box is not None else []
         if anchors:
             return dedupe(u for a in anchors for u, _ in links_of(a, url))
     return []
