@@ -9,7 +9,7 @@ Resource caps (each a setting, overridable with `run_site --set KEY=VALUE`):
                                       see crawlers/attachments.py)
   CCHC_MAX_UNCOMPRESSED_BYTES 200 MB  what a DOCX/XLSX zip or a PDF's streams may inflate to (ratio cap 100:1)
   CCHC_MAX_PDF_PAGES          200     pages of one PDF attachment
-  CCHC_MAX_PAGES              2000    requests a spider schedules for one site (`--max-pages` wins)
+  CCHC_MAX_PAGES              20000   requests a spider schedules for one site (`--max-pages` wins)
   REDIRECT_MAX_TIMES          10      hops of one redirect chain; a loop back to a URL of the chain stops at once
   DOWNLOAD_TIMEOUT            30 s    per attempt; RETRY_TIMES 2 retries of timeouts, resets and 5xx/429
 Memory does not grow with the number of pages: records and log rows are written as they come, the
@@ -64,7 +64,7 @@ def build_settings(*, site_id: str, base_url: str, run_id: str, out_dir: Path, r
         "CCHC_MAX_ATTACHMENT_BYTES": 20 * MB,
         "CCHC_MAX_UNCOMPRESSED_BYTES": 200 * MB,
         "CCHC_MAX_PDF_PAGES": 200,
-        "CCHC_MAX_PAGES": 2000,
+        "CCHC_MAX_PAGES": 20000,
         "REDIRECT_MAX_TIMES": 10,
         "TWISTED_DNS_RESOLVER": "crawlers.settings.PinnedResolver",
         "CCHC_RESOLVE": "",

@@ -29,6 +29,7 @@ def _parser() -> argparse.ArgumentParser:
     r.add_argument("--task-runner", choices=["threads", "dask"], default="threads")
     r.add_argument("--dask-address", default=None, help="scheduler address of an existing Dask cluster")
     r.add_argument("--workers", type=int, default=2, help="sites crawled at once")
+    r.add_argument("--max-pages", type=int, default=None, help="requests per site (default: the CCHC_MAX_PAGES setting, 20000)")
 
     q = sub.add_parser("query", help="read-only SQL over the published tables")
     q.add_argument("sql")
@@ -58,8 +59,8 @@ def main(argv: list[str] | None = None) -> int:
     os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
     args = _parser().parse_args(argv)
     try:
-        if args.command in ("query", "serve", "report"):
-            from flows.remote import is_remote, local_path, pull
+        if args.command in ("query", "serve", "report") and "://" in args.lake:
+            from flows.remote import is_remote, local_path, pull  # fsspec only when a URL asks for it
             args.lake = str(pull(args.lake)) if is_remote(args.lake) else local_path(args.lake)
         if args.command == "run":
             from flows.run import run_command

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import duckdb
 
-from flows.schema import TABLES
+from flows.tables import TABLE_NAMES
 
 DUCKDB_NAME = "cchc.duckdb"
 
@@ -36,7 +36,7 @@ def write_duckdb(release_dir: Path) -> Path:
     tmp.unlink(missing_ok=True)
     con = duckdb.connect(str(tmp))
     try:
-        for table in TABLES:
+        for table in TABLE_NAMES:
             con.execute(_view_sql(release_dir, table))
         con.execute("CHECKPOINT")
     finally:
@@ -51,7 +51,7 @@ def release_dir(lake: str | Path) -> Path:
     from flows.errors import UserError
 
     published = Path(lake) / "published"
-    if not published.is_dir() or not any((published / t).is_dir() for t in TABLES):
+    if not published.is_dir() or not any((published / t).is_dir() for t in TABLE_NAMES):
         raise UserError(f"no published release under {lake}: run `cchc run` first")
     return published.resolve()
 
@@ -67,7 +67,7 @@ def connect_release(lake: str | Path) -> duckdb.DuckDBPyConnection:
             con = duckdb.connect(str(db), read_only=True)
         else:  # a release published without the DuckDB file: same views, in memory
             con = duckdb.connect(":memory:")
-            for table in TABLES:
+            for table in TABLE_NAMES:
                 if (rel / table).is_dir():
                     con.execute(_view_sql(rel, table))
         con.execute("SET TimeZone = 'UTC'")

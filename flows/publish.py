@@ -73,10 +73,18 @@ def assemble(lake: Lake, run_id: str, now: dt.datetime, row_folders: list[str], 
             d["last_seen_at"] = now
             out.per_site.setdefault(d["site_id"], {"new": 0, "changed": 0, "unchanged": 0})["unchanged"] += 1
 
-    groups = group_duplicates([DedupInput(d["doc_id"], d.get("body") or "", d["content_hash"] or "",
-                                          d.get("published_at") or d.get("published_date")) for d in docs.values()])
-    for d in docs.values():
-        d["dup_group"], d["is_primary"] = groups[d["doc_id"]]
+    def grouping_key(ds: dict) -> set:
+        return {(i, d["content_hash"], d.get("published_at"), d.get("published_date")) for i, d in ds.items()}
+    same_bodies = grouping_key(docs) == grouping_key(prev_docs)
+    if same_bodies and all(d.get("dup_group") for d in prev_docs.values()):
+        # Nothing new or changed: the groups of the last release stand (grouping is the costly step).
+        for i, d in docs.items():
+            d["dup_group"], d["is_primary"] = prev_docs[i]["dup_group"], prev_docs[i]["is_primary"]
+    else:
+        groups = group_duplicates([DedupInput(d["doc_id"], d.get("body") or "", d["content_hash"] or "",
+                                              d.get("published_at") or d.get("published_date")) for d in docs.values()])
+        for d in docs.values():
+            d["dup_group"], d["is_primary"] = groups[d["doc_id"]]
 
     def carried(table: str, key: str) -> list[dict]:
         old = [r for r in lake.read_published(table).to_pylist() if r[key] not in reread and r[key] in docs]

@@ -42,8 +42,8 @@ def site_info(s: Site) -> SiteInfo:
 
 @task(name="crawl-site", retries=0)
 def crawl_task(lake_root: str, run_id: str, sites_file: str, site_id: str, replay: list[str] | None,
-               known: list[str], full: bool) -> dict:
-    return crawl_site(lake_root, run_id, sites_file, site_id, replay, known, full).to_dict()
+               known: list[str], full: bool, max_pages: int | None = None) -> dict:
+    return crawl_site(lake_root, run_id, sites_file, site_id, replay, known, full, max_pages).to_dict()
 
 
 @task(name="transform-site", retries=0)
@@ -116,7 +116,7 @@ def _site_report(sid: str, crawl: dict, built: dict, counts: dict, before_docs: 
 
 @flow(name="cchc-nightly", log_prints=False)
 def nightly(lake_root: str, sites_file: str, site_ids: list[str] | None = None, replay: list[str] | None = None,
-            full: bool = False, show_progress: bool = True) -> dict:
+            full: bool = False, show_progress: bool = True, max_pages: int | None = None) -> dict:
     t0 = time.monotonic()
     lake = Lake(lake_root)
     lake.ensure()
@@ -130,7 +130,7 @@ def nightly(lake_root: str, sites_file: str, site_ids: list[str] | None = None, 
                         console=Console(stderr=True), disable=not show_progress, transient=False)
     with progress:
         bar = progress.add_task(f"run {run_id}: crawling {len(sites)} sites", total=2 * len(sites))
-        futures = [crawl_task.submit(lake_root, run_id, sites_file, sid, replay, known.get(sid, []), full)
+        futures = [crawl_task.submit(lake_root, run_id, sites_file, sid, replay, known.get(sid, []), full, max_pages)
                    for sid in sites]
         transforms = []
         for fut in as_completed(futures):
@@ -192,7 +192,7 @@ def run_command(args) -> int:
         lake = Lake(local)
         with lake_lock(lake):
             report = flow_fn(str(lake.root), str(sites_file.resolve()), ids, replay, args.full,
-                             show_progress=os.environ.get("CCHC_NO_PROGRESS") is None)
+                             show_progress=os.environ.get("CCHC_NO_PROGRESS") is None, max_pages=args.max_pages)
         record_run(report["run_id"])
     print_summary(report)
     return 0 if report["status"] == "published" else 1

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import pyarrow as pa
 
+from flows.tables import TABLE_NAMES
+
 SCHEMA_VERSION = "1.0.0"
 
 ATTACHMENT = pa.struct([("url", pa.string()), ("title", pa.string()), ("media_type", pa.string())])
@@ -109,6 +111,9 @@ INDICATORS = (
 )
 COMPONENTS = ("cong_tac_chi_dao", "cai_cach_the_che", "cai_cach_tthc", "cai_cach_to_chuc_bo_may", "cai_cach_cong_vu",
               "cai_cach_tai_chinh_cong", "chinh_phu_so", "tac_dong")
+
+
+assert tuple(TABLES) == TABLE_NAMES, "flows/tables.py lists the published tables in contract order"
 
 
 def arrow_schema(table: str) -> pa.Schema:

@@ -58,13 +58,12 @@ def signature(sh: set[str]) -> MinHash:
 
 
 def _same_story(a: set[str], b: set[str], na: set[str], nb: set[str]) -> bool:
+    # The figures first: few tokens, and they rule out the template look-alikes at once.
+    if (na or nb) and len(na & nb) / len(na | nb) < NUMBER_JACCARD:
+        return False
     if not a or not b:
         return False
-    if len(a & b) / min(len(a), len(b)) < TEXT_CONTAINMENT:
-        return False
-    if not na and not nb:
-        return True
-    return len(na & nb) / len(na | nb) >= NUMBER_JACCARD
+    return len(a & b) / min(len(a), len(b)) >= TEXT_CONTAINMENT
 
 
 def _sort_key(d: DedupInput) -> tuple:
@@ -108,7 +107,7 @@ def group_duplicates(docs: list[DedupInput]) -> dict[str, tuple[str, bool]]:
         sh[d.doc_id], nums[d.doc_id] = s, numbers(d.body)
         m = signature(s)
         for other in lsh.query(m):
-            if _same_story(s, sh[other], nums[d.doc_id], nums[other]):
+            if find(other) != find(d.doc_id) and _same_story(s, sh[other], nums[d.doc_id], nums[other]):
                 union(d.doc_id, other)
         lsh.insert(d.doc_id, m)
 

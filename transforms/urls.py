@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import hashlib
+from functools import lru_cache
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 # Parameters that only track where a click came from; they never change the page.
@@ -9,6 +10,7 @@ TRACKING_PREFIXES = ("utm_",)
 TRACKING_KEYS = {"fbclid", "gclid", "zarsrc", "zalo_source", "mc_cid", "mc_eid", "_ga", "ref", "source"}
 
 
+@lru_cache(maxsize=65536)
 def canonical_url(url: str) -> str:
     """Lower-case host, no fragment, no tracking parameters, default path '/'."""
     p = urlsplit(url.strip())

@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 import mimetypes
 from collections.abc import Callable, Iterator
+from pathlib import Path
 from urllib.parse import urlsplit
 
 import scrapy
@@ -36,6 +37,7 @@ from crawlers.families.common import (  # noqa: F401 (re-exported for the family
     text_at,
 )
 from crawlers.html import parse_html
+from crawlers.incremental import read_known
 from crawlers.records import PageRecord, empty_record
 from transforms.urls import canonical_url, host_of, registered_domain, same_site
 
@@ -43,6 +45,7 @@ log = logging.getLogger(__name__)
 
 # --- the spider --------------------------------------------------------------------------------------------------
 ROLE = "cchc_role"
+MAX_NEXT_PAGES = 2
 PARENT = "cchc_parent"
 
 
@@ -61,7 +64,7 @@ class FamilySpider(scrapy.Spider):
     extract_article: Callable[..., dict]
     listing_links: Callable[..., tuple[list[str], list[str]]]
 
-    def __init__(self, site, max_pages: int = 2000, max_idle_listings: int = 3, **kw):
+    def __init__(self, site, max_pages: int = 20000, max_idle_listings: int = 3, **kw):
         super().__init__(name=site.id, **kw)
         self.site = site
         self.max_pages = int(max_pages)
@@ -71,6 +74,7 @@ class FamilySpider(scrapy.Spider):
         self.idle = 0
         self.seen: set[str] = set()
         self.known_articles: set[str] = set()
+        self._archived: set[str] | None = None
 
     # --- requests ---
     async def start(self):
@@ -108,25 +112,40 @@ class FamilySpider(scrapy.Spider):
     def tree_of(self, response):
         return parse_html(response.body, response.url, getattr(response, "encoding", None))
 
+    def archived(self) -> set[str]:
+        """Article URLs the lake already holds (the run's known file); empty on a first or --full run."""
+        if self._archived is None:
+            settings = getattr(self, "settings", None)
+            path = settings.get("CCHC_KNOWN_PATH") if settings is not None else ""
+            self._archived = set(read_known(Path(path))) if path else set()
+        return self._archived
+
     # --- callbacks ---
     def parse_listing(self, response) -> Iterator:
+        """Article links, then at most MAX_NEXT_PAGES unseen pager links: paging stays a chain (page 1 of a
+        pager that lists all 600 pages must not queue them all), so the idle guard can stop it."""
         tree = self.tree_of(response)
         articles, next_pages = self.listing_links(tree, response.url)
-        new = 0
+        archived, new = self.archived(), 0
         for url in articles:
-            self.known_articles.add(canonical_url(url))
+            key = canonical_url(url)
+            self.known_articles.add(key)
             req = self.make_request(url, "article", self.parse_article, parent=response.url)
             if req is not None:
-                new += 1
+                new += key not in archived  # an article the lake holds is no news: older pages hold no more
                 yield req
         self.idle = 0 if new else self.idle + 1
         if self.idle >= self.max_idle_listings:
             log.info("%s: %d listing pages without new articles, stop paging at %s",
                      self.site.id, self.idle, response.url)
             return
+        followed = 0
         for url in next_pages:
+            if followed >= MAX_NEXT_PAGES:
+                break
             req = self.make_request(url, "listing", self.parse_listing, parent=response.url)
             if req is not None:
+                followed += 1
                 yield req
 
     def parse_article(self, response) -> Iterator:
