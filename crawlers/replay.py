@@ -7,7 +7,10 @@ Robots/Retry/Redirect/HttpError middlewares behave as they do live.
 """
 from __future__ import annotations
 
+import hashlib
+import json
 import logging
+import os
 import struct
 import zipfile
 from dataclasses import dataclass
@@ -78,6 +81,12 @@ class WarcIndex:
 
     def _index_file(self, f: Path) -> None:
         self.files.append(str(f))
+        cached = _cached_index(f)
+        if cached is not None:
+            for key, base, offset, status in cached:
+                self._add(key, str(f), base, offset, status)
+            return
+        self._found: list[tuple[str, int, int, int]] = []
         try:
             if f.suffix.lower() == ".wacz":
                 self._index_wacz(f)
@@ -86,6 +95,14 @@ class WarcIndex:
                     self._index_stream(fh, str(f), 0)
         except Exception as e:  # a damaged file must not stop the replay of the others
             log.warning("replay: stopped reading %s: %s", f, " ".join(str(e).split()))
+            return
+        _save_index(f, self._found)
+
+    def _add(self, key: str, path: str, base: int, offset: int, status: int) -> None:
+        old = self.entries.get(key)
+        # A later capture wins, except a server error does not hide an earlier good answer.
+        if old is None or not (status >= 500 and old.status < 500):
+            self.entries[key] = Stored(path, base, offset, status)
 
     def _index_wacz(self, f: Path) -> None:
         with zipfile.ZipFile(f) as zf:
@@ -109,10 +126,39 @@ class WarcIndex:
                 continue
             status = int(record.http_headers.get_statuscode() or 0)
             key = canonical_url(url)
-            old = self.entries.get(key)
-            # A later capture wins, except a server error does not hide an earlier good answer.
-            if old is None or not (status >= 500 and old.status < 500):
-                self.entries[key] = Stored(path, base, it.get_record_offset(), status)
+            self._found.append((key, base, it.get_record_offset(), status))
+            self._add(key, path, base, it.get_record_offset(), status)
+
+
+# Every crawl process of a run replays from the same archives: the index of each file is kept beside the
+# lake (CCHC_REPLAY_INDEX_DIR) under a key of its path, size and mtime, so only the first process reads it all.
+def _index_path(f: Path) -> Path | None:
+    root = os.environ.get("CCHC_REPLAY_INDEX_DIR")
+    if not root:
+        return None
+    st = f.stat()
+    key = hashlib.sha256(f"{f.resolve()}|{st.st_size}|{st.st_mtime_ns}".encode()).hexdigest()[:24]
+    return Path(root) / f"{key}.json"
+
+
+def _cached_index(f: Path) -> list | None:
+    p = _index_path(f)
+    if p is None or not p.exists():
+        return None
+    try:
+        return json.loads(p.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+
+
+def _save_index(f: Path, found: list) -> None:
+    p = _index_path(f)
+    if p is None:
+        return
+    p.parent.mkdir(parents=True, exist_ok=True)
+    tmp = p.with_suffix(f".{os.getpid()}.tmp")
+    tmp.write_text(json.dumps(found), encoding="utf-8")
+    os.replace(tmp, p)  # atomic: a concurrent process reads the whole index or none
 
 
 def _archive_files(p: Path) -> list[Path]:

@@ -72,6 +72,7 @@ def build_site(lake_root: str, run_id: str, site: SiteInfo) -> SiteRows:
             out.warnings.append(f"{site.id}: {rec.get('url')}: transform failed: {type(e).__name__}: {e}")
             return
         d = rows.document
+        d["raw_warc"] = f"raw/{run_id}/{site.id}.warc.gz"  # provenance: the WARC (under the lake) holding the response
         if d["doc_id"] in docs:
             return  # the same canonical page reached twice (a redirect or a tracking twin)
         docs[d["doc_id"]] = d

@@ -52,8 +52,9 @@ def crawl_site(lake_root: str, run_id: str, sites_file: str, site_id: str, repla
     if max_pages:
         cmd += ["--max-pages", str(max_pages)]
     t0 = time.monotonic()
+    env = {**os.environ, "CCHC_REPLAY_INDEX_DIR": str(lake.root / "cache" / "replay-index")}
     try:
-        proc = subprocess.run(cmd, capture_output=True, text=True, timeout=SITE_TIMEOUT_S)
+        proc = subprocess.run(cmd, capture_output=True, text=True, timeout=SITE_TIMEOUT_S, env=env)
     except subprocess.TimeoutExpired:
         return CrawlResult(site_id, False, time.monotonic() - t0, None, f"crawl timed out after {SITE_TIMEOUT_S} s")
     (out / "stderr.log").write_text(proc.stderr or "", encoding="utf-8")

@@ -42,7 +42,7 @@ TABLES: dict[str, list[tuple[str, pa.DataType, str]]] = {
         ("run_id", pa.string(), "Run that last changed the row"),
         ("media_type", pa.string(), "Media type of the page or attachment (extension column)"),
         ("parent_doc_id", pa.string(), "For attachments: doc_id of the page linking it (extension column)"),
-        ("raw_warc", pa.string(), "WARC file under raw/ holding the response (extension column)"),
+        ("raw_warc", pa.string(), "WARC file, relative to the lake, holding the raw response (extension column)"),
     ],
     "doc_refs": [
         ("doc_id", pa.string(), "Citing document"),

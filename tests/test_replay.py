@@ -188,3 +188,17 @@ def test_read_known(tmp_path):
     p.write_text("# comment\nhttps://X.gov.vn/a#frag\nhttps://x.gov.vn/b\tWed, 01 Jan 2025 00:00:00 GMT\t\"e1\"\n\n")
     assert read_known(p) == {"https://x.gov.vn/a": Known(None, None),
                              "https://x.gov.vn/b": Known("Wed, 01 Jan 2025 00:00:00 GMT", '"e1"')}
+
+
+def test_replay_index_is_cached_beside_the_lake(tmp_path, monkeypatch):
+    from crawlers import replay
+    demo = Path(__file__).resolve().parents[1] / "data" / "demo" / "demo.warc.gz"
+    monkeypatch.setenv("CCHC_REPLAY_INDEX_DIR", str(tmp_path / "idx"))
+    first = replay.WarcIndex([demo])
+    assert len(list((tmp_path / "idx").glob("*.json"))) == 1
+
+    def unread(*a, **k):
+        raise AssertionError("the archive was read again")
+    monkeypatch.setattr(replay.WarcIndex, "_index_stream", unread)
+    second = replay.WarcIndex([demo])
+    assert second.entries == first.entries and len(second) == len(first) == 55  # the utm twin folds into its page
