@@ -63,7 +63,7 @@ def test_page_budget_is_a_setting(tmp_path, big_server):
 
 def test_caps_have_sane_defaults(tmp_path):
     s = build_settings(site_id="s", base_url="https://a.gov.vn/", run_id="r", out_dir=tmp_path, raw_path=tmp_path)
-    assert (s["DOWNLOAD_MAXSIZE"], s["CCHC_MAX_ATTACHMENT_BYTES"], s["CCHC_MAX_PAGES"]) == (30 * MB, 20 * MB, 2000)
+    assert (s["DOWNLOAD_MAXSIZE"], s["CCHC_MAX_ATTACHMENT_BYTES"], s["CCHC_MAX_PAGES"]) == (30 * MB, 20 * MB, 20000)
     assert (s["REDIRECT_MAX_TIMES"], s["DOWNLOAD_TIMEOUT"], s["RETRY_TIMES"]) == (10, 30, 2)
     mws = s["DOWNLOADER_MIDDLEWARES"]
     assert mws["scrapy.downloadermiddlewares.httpcompression.HttpCompressionMiddleware"] is None
