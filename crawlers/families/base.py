@@ -28,6 +28,7 @@ from crawlers.families.common import (  # noqa: F401 (re-exported for the family
     dedupe,
     first,
     is_attachment_url,
+    item_links,
     labelled_line,
     link_urls,
     outside,

@@ -205,3 +205,14 @@ def labelled_line(root, selectors: Iterable[str], labels: Iterable[str] = AUTHOR
     return None
 
 
+
+
+def item_links(box, url: str, item_selectors: Iterable[str], skip: Iterable[str], skip_root=None) -> list[str]:
+    """Links of the first item selector that matches inside `box`, leaving out those inside `skip` boxes."""
+    if box is None:
+        return []
+    for sel in item_selectors:
+        anchors = outside(select(box, sel), box if skip_root is None else skip_root, skip)
+        if anchors:
+            return dedupe(u for a in anchors for u, _ in links_of(a, url))
+    return []

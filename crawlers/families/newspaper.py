@@ -16,12 +16,12 @@ from crawlers.families.base import (
     date_phrase,
     dedupe,
     first,
+    item_links,
     link_urls,
-    outside,
     split_byline,
     text_at,
 )
-from crawlers.html import links_of, paragraphs_of, select, tables_of, text_of
+from crawlers.html import links_of, paragraphs_of, tables_of, text_of
 from transforms.text import fold
 
 PANEL = ("article.article-detail", ".article-detail", ".detail-article", "article")
@@ -104,11 +104,7 @@ def extract_article(tree, url: str) -> dict:
 
 
 def _parse_article_links(tree, url: str) -> list[str]:
-    for sel in LIST_ITEMS:
-        anchors = outside(select(tree, sel), tree, RELATED)
-        if anchors:
-            return dedupe(u for a in anchors for u, _ in links_of(a, url))
-    return []
+    return item_links(tree, url, LIST_ITEMS, RELATED)
 
 
 def _parse_next_pages(tree, url: str) -> list[str]:

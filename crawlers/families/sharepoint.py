@@ -19,12 +19,12 @@ from crawlers.families.base import (
     date_phrase,
     dedupe,
     first,
+    item_links,
     link_urls,
-    outside,
     split_byline,
     text_at,
 )
-from crawlers.html import links_of, paragraphs_of, select, tables_of, text_of
+from crawlers.html import links_of, paragraphs_of, tables_of, text_of
 
 PANEL = (".news-detail .ms-rtestate-field", ".ms-rtestate-field", ".news-detail", "#ctl00_PlaceHolderMain")
 BODY = (".content-news", ".news-content", ".ms-rtestate-field")
@@ -93,12 +93,7 @@ def extract_article(tree, url: str) -> dict:
 
 
 def _parse_article_links(tree, url: str) -> list[str]:
-    box = first(tree, LIST_CONTAINERS)
-    for sel in LIST_ITEMS:
-        anchors = outside(select(box, sel), tree, RELATED) if box is not None else []
-        if anchors:
-            return dedupe(u for a in anchors for u, _ in links_of(a, url))
-    return []
+    return item_links(first(tree, LIST_CONTAINERS), url, LIST_ITEMS, RELATED, skip_root=tree)
 
 
 def _is_page_link(href: str, url: str) -> bool:
