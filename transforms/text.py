@@ -25,10 +25,15 @@ def clean_paragraphs(paras: list[str]) -> list[str]:
     return [p for p in (clean(x) for x in paras) if p]
 
 
+# The combining-mark blocks (tone marks and vowel marks of Vietnamese are in the first); one regex pass is
+# an order of magnitude faster than testing unicodedata.category per character.
+_MARKS = re.compile("[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]+")
+
+
 def strip_marks(s: str) -> str:
     """Remove diacritics; đ/Đ become d/D (they are letters, not marks, in Unicode)."""
     s = unicodedata.normalize("NFD", s.replace("đ", "d").replace("Đ", "D"))
-    return unicodedata.normalize("NFC", "".join(c for c in s if unicodedata.category(c) != "Mn"))
+    return unicodedata.normalize("NFC", _MARKS.sub("", s))
 
 
 def fold(s: str | None) -> str:
