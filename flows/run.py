@@ -143,11 +143,13 @@ def nightly(lake_root: str, sites_file: str, site_ids: list[str] | None = None, 
             builds[res["site_id"]] = res
             progress.update(bar, advance=1, description=f"transformed {res['site_id']}")
         progress.update(bar, description=f"run {run_id}: merging and publishing")
+        t_crawl = time.monotonic()
         now = dt.datetime.now(dt.UTC)
         seen = {r["url"] for sid in sites for r in read_jsonl(lake.work_dir(run_id, sid) / "crawl_log.jsonl")
                 if r.get("outcome") == "skipped_known"}
         folders = [b["folder"] for b in builds.values() if b.get("folder")]
         merged = assemble(lake, run_id, now, folders, {canonical_url(u) for u in seen})
+    t_merge = time.monotonic()
     report = {"run_id": run_id, "started_at": started.isoformat(), "sites_file": sites_file,
               "replay": replay, "full": full, "stale_staging_removed": stale, "sites": [], "alarms": [],
               "conflicts": merged.conflicts[:500], "counts": {k: t.num_rows for k, t in merged.tables.items()}}
@@ -163,6 +165,8 @@ def nightly(lake_root: str, sites_file: str, site_ids: list[str] | None = None, 
         report["status"] = "published"
     except PublishError as e:
         report["status"] = f"not published: {e}"
+    report["stage_seconds"] = {"crawl_and_transform": round(t_crawl - t0, 2), "merge": round(t_merge - t_crawl, 2),
+                               "validate_and_publish": round(time.monotonic() - t_merge, 2)}
     write_report_json(lake.run_dir(run_id) / "run_report.json", report)
     return report
 
