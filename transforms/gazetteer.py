@@ -255,7 +255,7 @@ class Gazetteer:
         return True
 
     def province_from_host(self, host: str) -> Province | None:
-        """The province a host (or URL) names ("sxd.binhdinh.gov.vn" -> 52); None when none or ambiguous."""
+        """The province a host (or URL) names ("snv.quangngai.gov.vn" -> 51); None when none or ambiguous."""
         host = host_of(host) if "/" in host else host.lower().split(":")[0]
         labels = [lb.replace("-", "") for lb in host.strip(".").split(".")]
         labels = [lb for lb in labels if lb and lb not in _GENERIC_HOST_LABELS]
