@@ -301,10 +301,13 @@ def links_of(el, base_url: str) -> list[tuple[str, str]]:
         href = re.sub(r"\s+", "", a.get("href") or "")
         if not href or href.startswith("#") or href.lower().startswith(_SKIP_SCHEMES):
             continue
-        try:
-            url = urldefrag(urljoin(base, href))[0]
-        except ValueError:
-            continue
+        if href.lower().startswith(("http://", "https://")):
+            url = href.split("#", 1)[0]  # urljoin returns an absolute href unchanged; skip its parsing (pagers have 100s)
+        else:
+            try:
+                url = urldefrag(urljoin(base, href))[0]
+            except ValueError:
+                continue
         if not url.lower().startswith(("http://", "https://")):
             continue
         text = text_of(a) or clean(a.get("title"))
