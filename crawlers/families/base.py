@@ -24,6 +24,7 @@ from crawlers.families.common import (  # noqa: F401 (re-exported for the family
     attachment_links,
     container_of,
     date_before,
+    date_in,
     date_phrase,
     dedupe,
     first,

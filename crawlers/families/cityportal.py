@@ -9,11 +9,9 @@ from __future__ import annotations
 
 from crawlers.families.base import (
     FamilySpider,
-    all_of,
     article,
     attachment_links,
-    date_before,
-    date_phrase,
+    date_in,
     dedupe,
     first,
     link_urls,
@@ -21,7 +19,7 @@ from crawlers.families.base import (
     split_byline,
     text_at,
 )
-from crawlers.html import links_of, paragraphs_of, select, tables_of, text_of
+from crawlers.html import links_of, paragraphs_of, select, tables_of
 
 PANEL = (".news-detail-page", ".news-detail", ".detail-news", "article")
 BODY = (".news-content", ".detail-content", ".content-news", ".news-body")
@@ -48,12 +46,7 @@ def _parse_title(tree, url: str) -> str | None:
 
 
 def _parse_date_text(tree, url: str) -> str | None:
-    panel = _panel(tree)
-    for el in all_of(panel, DATE):
-        found = date_phrase(text_of(el))
-        if found:
-            return found
-    return date_before(panel, _body(tree))
+    return date_in(_panel(tree), DATE, _body(tree))
 
 
 def _parse_body(tree, url: str) -> tuple[list[str], list, str | None]:

@@ -216,3 +216,12 @@ def item_links(box, url: str, item_selectors: Iterable[str], skip: Iterable[str]
         if anchors:
             return dedupe(u for a in anchors for u, _ in links_of(a, url))
     return []
+
+
+def date_in(panel, selectors: Iterable[str], body) -> str | None:
+    """The first date phrase in the elements `selectors` match inside `panel`, else the date line before `body`."""
+    for el in all_of(panel, selectors):
+        found = date_phrase(text_of(el))
+        if found:
+            return found
+    return date_before(panel, body)

@@ -12,8 +12,7 @@ from crawlers.families.base import (
     all_of,
     article,
     attachment_links,
-    date_before,
-    date_phrase,
+    date_in,
     dedupe,
     first,
     item_links,
@@ -50,12 +49,7 @@ def _parse_title(tree, url: str) -> str | None:
 
 
 def _parse_date_text(tree, url: str) -> str | None:
-    panel = _panel(tree)
-    for el in all_of(panel, DATE):
-        found = date_phrase(text_of(el))
-        if found:
-            return found
-    return date_before(panel, _body(tree))
+    return date_in(_panel(tree), DATE, _body(tree))
 
 
 def _parse_summary(tree, url: str) -> str | None:

@@ -15,8 +15,7 @@ from crawlers.families.base import (
     all_of,
     article,
     attachment_links,
-    date_before,
-    date_phrase,
+    date_in,
     dedupe,
     first,
     item_links,
@@ -24,7 +23,7 @@ from crawlers.families.base import (
     split_byline,
     text_at,
 )
-from crawlers.html import links_of, paragraphs_of, tables_of, text_of
+from crawlers.html import links_of, paragraphs_of, tables_of
 
 PANEL = (".news-detail .ms-rtestate-field", ".ms-rtestate-field", ".news-detail", "#ctl00_PlaceHolderMain")
 BODY = (".content-news", ".news-content", ".ms-rtestate-field")
@@ -54,12 +53,7 @@ def _parse_title(tree, url: str) -> str | None:
 
 
 def _parse_date_text(tree, url: str) -> str | None:
-    panel = _panel(tree)
-    for el in all_of(panel, DATE):
-        found = date_phrase(text_of(el))
-        if found:
-            return found
-    return date_before(panel, _body(tree))
+    return date_in(_panel(tree), DATE, _body(tree))
 
 
 def _parse_summary(tree, url: str) -> str | None:
