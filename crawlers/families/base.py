@@ -222,3 +222,21 @@ def is_html(response) -> bool:
     ctype = (_header(response, "Content-Type") or "").lower()
     return not ctype or "html" in ctype or "xml" in ctype
 
+
+class PageSpider(FamilySpider):
+    """Sites of pages rather than articles (statistics, ranking tables): every page is recorded, then the
+    other pages it links (periods, years, indices) are followed."""
+
+    def initial_requests(self):
+        reqs = [self.make_request(u, "page", self.parse_page) for u in self.site.start_urls]
+        return [r for r in reqs if r is not None]
+
+    def parse_page(self, response):
+        yield from self.parse_article(response)
+        if not is_html(response):
+            return
+        _, pages = self.listing_links(self.tree_of(response), response.url)
+        for url in pages:
+            req = self.make_request(url, "page", self.parse_page, parent=response.url)
+            if req is not None:
+                yield req

@@ -8,12 +8,11 @@ never the chrome menus.
 from __future__ import annotations
 
 from crawlers.families.base import (
-    FamilySpider,
+    PageSpider,
     attachment_links,
     dedupe,
     first,
     is_attachment_url,
-    is_html,
     table_block,
 )
 from crawlers.html import links_of, paragraphs_of, tables_of, text_of
@@ -61,22 +60,8 @@ def listing_links(tree, url: str) -> tuple[list[str], list[str]]:
     return [], _parse_links(tree, url)
 
 
-class NationalSpider(FamilySpider):
+class NationalSpider(PageSpider):
     family = "national"
     record_kind = "table"
     extract_article = staticmethod(extract_page)
     listing_links = staticmethod(listing_links)
-
-    def initial_requests(self):
-        reqs = [self.make_request(u, "page", self.parse_page) for u in self.site.start_urls]
-        return [r for r in reqs if r is not None]
-
-    def parse_page(self, response):
-        yield from self.parse_article(response)
-        if not is_html(response):
-            return
-        _, pages = self.listing_links(self.tree_of(response), response.url)
-        for url in pages:
-            req = self.make_request(url, "page", self.parse_page, parent=response.url)
-            if req is not None:
-                yield req

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from urllib.parse import urljoin, urlsplit
 
-from crawlers.families.base import FamilySpider, dedupe, first, is_html, outside, table_block
+from crawlers.families.base import PageSpider, dedupe, first, outside, table_block
 from crawlers.html import links_of, paragraphs_of, tables_of, text_of
 from transforms.text import clean
 
@@ -58,23 +58,8 @@ def listing_links(tree, url: str) -> tuple[list[str], list[str]]:
     return [], _parse_period_links(tree, url)
 
 
-class StatsSpider(FamilySpider):
+class StatsSpider(PageSpider):
     family = "stats"
     record_kind = "stats"
     extract_article = staticmethod(extract_page)
     listing_links = staticmethod(listing_links)
-
-    def initial_requests(self):
-        reqs = [self.make_request(u, "page", self.parse_page) for u in self.site.start_urls]
-        return [r for r in reqs if r is not None]
-
-    def parse_page(self, response):
-        """Record this period, then follow the other periods it offers."""
-        yield from self.parse_article(response)
-        if not is_html(response):
-            return
-        _, pages = self.listing_links(self.tree_of(response), response.url)
-        for url in pages:
-            req = self.make_request(url, "page", self.parse_page, parent=response.url)
-            if req is not None:
-                yield req
