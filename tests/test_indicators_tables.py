@@ -112,3 +112,22 @@ def test_classify_labels():
     assert classify("Tổng điểm") == "value_pts" and classify("Chỉ số (%)") == "value_pct"
     assert classify("Đã giải quyết > Trễ hạn") == "dossiers_resolved_late"
     assert classify("Tiếp nhận > Trực tiếp") == "ignored" and classify("Xếp loại") is None
+
+
+def test_national_table_with_component_columns_gives_component_scores():
+    import datetime as _dt
+
+    from transforms.facts import FactContext as _Ctx
+    from transforms.indicators_tables import facts_from_table as _facts
+    ctx = _Ctx(doc_id="n", title="Công bố Chỉ số cải cách hành chính năm 2023 của các tỉnh, thành phố",
+               published_date=_dt.date(2024, 5, 1), province_code=None, agency=None, level="national", method="table")
+    head = ["STT", "Tỉnh, thành phố", "Công tác chỉ đạo, điều hành CCHC", "Cải cách thể chế", "Cải cách TTHC",
+            "Tác động của CCHC", "Chỉ số CCHC 2023 (%)", "Xếp hạng"]
+    rows, warnings = _facts({"rows": [head, ["1", "Nghệ An", "12,40", "9,75", "12,05", "19,90", "88,31", "7"]],
+                             "header_rows": 1, "caption": None}, ctx, heading=ctx.title)
+    assert warnings == []
+    assert [(r["indicator"], r["component"], r["value"], r["unit"]) for r in rows] == [
+        ("par_component", "cong_tac_chi_dao", 12.4, "points"), ("par_component", "cai_cach_the_che", 9.75, "points"),
+        ("par_component", "cai_cach_tthc", 12.05, "points"), ("par_component", "tac_dong", 19.9, "points"),
+        ("par_index", None, 88.31, "percent"), ("par_rank", None, 7.0, "rank")]
+    assert {r["province_code"] for r in rows} == {"40"}

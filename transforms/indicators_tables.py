@@ -10,7 +10,17 @@ from __future__ import annotations
 
 import re
 
-from transforms.facts import RANK_OF, UNITS, FactContext, dedupe, fact_row, gazetteer, period_mentions, title_period
+from transforms.facts import (
+    RANK_OF,
+    UNITS,
+    FactContext,
+    component_key,
+    dedupe,
+    fact_row,
+    gazetteer,
+    period_mentions,
+    title_period,
+)
 from transforms.text import clean, fold, parse_number
 
 # Column kinds that carry no fact but are known.
@@ -100,7 +110,9 @@ def facts_from_table(table: dict, ctx: FactContext, heading: str = "", gaz=None)
     first, labels = head
     titles = " ".join(c for r in rows[:first] for c in r if c and c not in labels)
     context = " ".join(x for x in (heading, table.get("caption") or "", titles, ctx.title) if x)
-    kinds = [classify(lb) if lb else IGNORED for lb in labels]
+    # A column named after a PAR INDEX component (national tables publish all eight) is that component's score.
+    kinds = [(classify(lb) or (f"component:{component_key(lb)}" if component_key(lb) else None)) if lb else IGNORED
+             for lb in labels]
     for lb, k in zip(labels, kinds, strict=True):
         if k is None:
             warnings.append(f"unknown column {lb!r} in table: {context[:120]}")
@@ -161,11 +173,14 @@ def _row_facts(row, kinds, ent_col, value_col, rank_col, index, period, labels, 
             ind, unit = RANK_OF[index], "rank"
         elif kind in UNITS:
             ind, unit = kind, UNITS[kind]
+        elif kind and kind.startswith("component:") and index == "par_index":
+            ind, unit = "par_component", "points"
         else:
             continue
         value = parse_number(row[j])
         if value is None or (unit in ("percent", "points") and not 0 <= value <= 100) or (unit == "rank" and value < 1):
             warnings.append(f"unreadable {labels[j]!r} value {row[j]!r}: {evidence}")
             continue
-        out.append(fact_row(ctx, ent[0], ent[1], ent[2], ind, period, value, unit, evidence))
+        component = kind.split(":", 1)[1] if ind == "par_component" else None
+        out.append(fact_row(ctx, ent[0], ent[1], ent[2], ind, period, value, unit, evidence, component=component))
     return out
