@@ -289,15 +289,12 @@ def _base_of(el, base_url: str) -> str:
     return base_url
 
 
-def links_of(el, base_url: str) -> list[tuple[str, str]]:
-    """(absolute URL without fragment, link text) for every <a href> in order.
-    The text falls back to the title attribute, then an image's alt, when the anchor has no text."""
+def _anchors(el, base_url: str):
+    """(anchor, absolute URL without fragment) for every <a href> under el that leads to a web page."""
     if el is None or not _is_element(el):
-        return []
+        return
     base = _base_of(el, base_url)
-    anchors = ([el] if el.tag.lower() == "a" else []) + el.xpath(".//a[@href]")
-    out: list[tuple[str, str]] = []
-    for a in anchors:
+    for a in ([el] if el.tag.lower() == "a" else []) + el.xpath(".//a[@href]"):
         href = re.sub(r"\s+", "", a.get("href") or "")
         if not href or href.startswith("#") or href.lower().startswith(_SKIP_SCHEMES):
             continue
@@ -308,8 +305,20 @@ def links_of(el, base_url: str) -> list[tuple[str, str]]:
                 url = urldefrag(urljoin(base, href))[0]
             except ValueError:
                 continue
-        if not url.lower().startswith(("http://", "https://")):
-            continue
+        if url.lower().startswith(("http://", "https://")):
+            yield a, url
+
+
+def hrefs_of(el, base_url: str) -> list[str]:
+    """The absolute URLs of links_of, without reading each anchor's text (pagers have hundreds)."""
+    return [url for _, url in _anchors(el, base_url)]
+
+
+def links_of(el, base_url: str) -> list[tuple[str, str]]:
+    """(absolute URL without fragment, link text) for every <a href> in order.
+    The text falls back to the title attribute, then an image's alt, when the anchor has no text."""
+    out: list[tuple[str, str]] = []
+    for a, url in _anchors(el, base_url):
         text = text_of(a) or clean(a.get("title"))
         if not text:
             alts = a.xpath(".//img/@alt")

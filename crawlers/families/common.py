@@ -6,7 +6,7 @@ import re
 from collections.abc import Iterable
 from urllib.parse import urlsplit
 
-from crawlers.html import links_of, select, text_of
+from crawlers.html import hrefs_of, links_of, select, text_of
 from crawlers.records import AttachmentLink
 from transforms.text import clean, fold
 from transforms.urls import canonical_url
@@ -122,8 +122,7 @@ def link_urls(root, url: str, selectors: Iterable[str]) -> list[str]:
     """Absolute URLs of the anchors matched by the first matching selector, deduplicated, in order."""
     out: list[str] = []
     for el in all_of(root, selectors):
-        for href, _ in links_of(el, url):
-            out.append(href)
+        out.extend(hrefs_of(el, url))
     return dedupe(out)
 
 
