@@ -20,6 +20,8 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
+import numpy as np
+
 from transforms.text import fold
 
 SHINGLE = 5
@@ -76,13 +78,14 @@ def signature(sh: set[int], permutations=None):
     return m
 
 
-def _same_story(a: set[int], b: set[int], na: set[str], nb: set[str]) -> bool:
+def _same_story(a: np.ndarray, b: np.ndarray, na: set[str], nb: set[str]) -> bool:
     # The figures first: few tokens, and they rule out the template look-alikes at once.
     if (na or nb) and len(na & nb) / len(na | nb) < NUMBER_JACCARD:
         return False
-    if not a or not b:
+    if not len(a) or not len(b):
         return False
-    return len(a & b) / min(len(a), len(b)) >= TEXT_CONTAINMENT
+    common = np.intersect1d(a, b, assume_unique=True).size
+    return common / min(len(a), len(b)) >= TEXT_CONTAINMENT
 
 
 def _sort_key(d: DedupInput) -> tuple:
@@ -118,18 +121,18 @@ def group_duplicates(docs: list[DedupInput]) -> dict[str, tuple[str, bool]]:
 
     from datasketch import MinHashLSH
     lsh = MinHashLSH(threshold=LSH_THRESHOLD, num_perm=NUM_PERM)
-    sh: dict[str, set[int]] = {}
+    sh: dict[str, np.ndarray] = {}  # sorted unique hashes: 8 bytes each, where a set of ints costs ~70
     nums: dict[str, set[str]] = {}
     perms = None  # the random permutations, drawn once and shared by every signature
     for d in docs:
         s, numeric = shingle_sets(d.body)
         if len(s) < MIN_SHINGLES:
             continue
-        sh[d.doc_id], nums[d.doc_id] = s, numbers(d.body)
+        sh[d.doc_id], nums[d.doc_id] = np.fromiter(s, dtype=np.int64, count=len(s)), numbers(d.body)
         m = signature(numeric if len(numeric) >= MIN_SHINGLES else s, perms)
         perms = m.permutations
         for other in lsh.query(m):
-            if find(other) != find(d.doc_id) and _same_story(s, sh[other], nums[d.doc_id], nums[other]):
+            if find(other) != find(d.doc_id) and _same_story(sh[d.doc_id], sh[other], nums[d.doc_id], nums[other]):
                 union(d.doc_id, other)
         lsh.insert(d.doc_id, m)
 
