@@ -5,7 +5,8 @@ added "Theo Báo X" line. They also publish many look-alike items from one
 template ("Kết quả giải quyết TTHC năm N tại Sở X") that differ only in the
 agency and the figures. Two signals separate the cases:
 
-1. Word 5-gram shingles, MinHash LSH (datasketch) to find candidates cheaply,
+1. Word 5-gram shingles; MinHash LSH (datasketch) over the 5-grams that carry a
+   figure finds candidates cheaply (look-alikes share wording, not figures),
    then the exact containment |A∩B| / min(|A|,|B|) ≥ TEXT_CONTAINMENT, which
    tolerates an added or dropped paragraph (containment, not Jaccard).
 2. The figures: a copy states the same numbers; a look-alike does not. The
