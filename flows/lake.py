@@ -58,14 +58,18 @@ class Lake:
         p = self.published
         return p.resolve() if p.exists() else None
 
-    def read_published(self, table: str) -> pa.Table:
-        """The published table, or an empty one with the contract's schema."""
+    def read_published(self, table: str, columns: list[str] | None = None) -> pa.Table:
+        """The published table (only `columns`, when given: Parquet reads no other), or an empty one with the
+        contract's schema."""
         rel = self.current_release()
         path = rel / table if rel else None
         if path is None or not path.exists():
-            return arrow_schema(table).empty_table()
-        t = ds.dataset(str(path), format="parquet").to_table()
-        return conform(table, t)
+            t = arrow_schema(table).empty_table()
+        else:
+            dataset = ds.dataset(str(path), format="parquet")
+            wanted = None if columns is None else [c for c in columns if c in dataset.schema.names]
+            t = conform(table, dataset.to_table(columns=wanted))
+        return t.select(columns) if columns is not None else t
 
     def releases(self) -> list[Path]:
         base = self.root / "releases"

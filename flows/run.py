@@ -85,25 +85,37 @@ def new_run_id(lake: Lake) -> str:
 
 def _history(lake: Lake) -> tuple[dict[str, list[str]], Counter, dict[str, int]]:
     """Known URLs per site, documents per site, and pages fetched per site in its last run."""
-    docs = lake.read_published("documents").select(["site_id", "url"]).to_pylist()
+    docs = lake.read_published("documents", ["site_id", "url"]).to_pylist()
     known: dict[str, list[str]] = {}
     for d in docs:
         known.setdefault(d["site_id"], []).append(d["url"])
-    log = lake.read_published("crawl_log").select(["run_id", "site_id", "outcome"]).to_pylist()
+    log = lake.read_published("crawl_log", ["run_id", "site_id", "outcome"]).to_pylist()
     last_run: dict[str, str] = {}
     for r in log:
         last_run[r["site_id"]] = max(last_run.get(r["site_id"], ""), r["run_id"] or "")
-    pages = Counter(r["site_id"] for r in log if r["outcome"] == "ok" and r["run_id"] == last_run.get(r["site_id"]))
+    # Pages a site offered in its last run: fetched, or skipped because the lake holds them.
+    pages = Counter(r["site_id"] for r in log if r["outcome"] in ("ok", "skipped_known")
+                    and r["run_id"] == last_run.get(r["site_id"]))
     return known, Counter(d["site_id"] for d in docs), dict(pages)
 
 
+def _crawl_outcomes(lake: Lake, run_id: str, sid: str) -> tuple[Counter, set[str]]:
+    """One read of a site's crawl log: outcome counts, and the canonical URLs skipped as already known."""
+    outcomes, skipped = Counter(), set()
+    for r in read_jsonl(lake.work_dir(run_id, sid) / "crawl_log.jsonl"):
+        outcomes[r.get("outcome")] += 1
+        if r.get("outcome") == "skipped_known":
+            skipped.add(canonical_url(r["url"]))
+    return outcomes, skipped
+
+
 def _site_report(sid: str, crawl: dict, built: dict, counts: dict, before_docs: int, before_pages: int | None,
-                 lake: Lake, run_id: str) -> dict:
-    outcomes = Counter(r.get("outcome") for r in read_jsonl(lake.work_dir(run_id, sid) / "crawl_log.jsonl"))
+                 outcomes: Counter) -> dict:
     errors = {k: outcomes[k] for k in ERROR_OUTCOMES if outcomes.get(k)}
     failed = crawl.get("error") if not crawl.get("ok") else None
     failed = failed or built.get("error")
-    alarms = site_alarms(sid, outcomes.get("ok", 0), built.get("records", 0) + outcomes.get("skipped_known", 0),
+    offered = outcomes.get("ok", 0) + outcomes.get("skipped_known", 0)  # an incremental run skips, it does not lose
+    alarms = site_alarms(sid, offered, built.get("records", 0) + outcomes.get("skipped_known", 0),
                          before_docs, before_pages, built.get("missing", {}), failed)
     return {"site_id": sid, "ok": failed is None, "pages": outcomes.get("ok", 0), "requests": sum(outcomes.values()),
             "documents": built.get("documents", 0), "documents_new": counts.get("new", 0),
@@ -148,17 +160,17 @@ def nightly(lake_root: str, sites_file: str, site_ids: list[str] | None = None, 
         progress.update(bar, description=f"run {run_id}: merging and publishing")
         t_crawl = time.monotonic()
         now = dt.datetime.now(dt.UTC)
-        seen = {r["url"] for sid in sites for r in read_jsonl(lake.work_dir(run_id, sid) / "crawl_log.jsonl")
-                if r.get("outcome") == "skipped_known"}
+        logs = {sid: _crawl_outcomes(lake, run_id, sid) for sid in sites}
+        seen = set().union(*(skipped for _, skipped in logs.values()))
         folders = [b["folder"] for b in builds.values() if b.get("folder")]
-        merged = assemble(lake, run_id, now, folders, {canonical_url(u) for u in seen})
+        merged = assemble(lake, run_id, now, folders, seen)
     t_merge = time.monotonic()
     report = {"run_id": run_id, "started_at": started.isoformat(), "sites_file": sites_file,
               "replay": replay, "full": full, "stale_staging_removed": stale, "sites": [], "alarms": [],
               "conflicts": merged.conflicts[:500], "counts": {k: t.num_rows for k, t in merged.tables.items()}}
     for sid in sites:
         s = _site_report(sid, crawls.get(sid, {}), builds.get(sid, {}), merged.per_site.get(sid, {}),
-                         docs_before.get(sid, 0), pages_before.get(sid), lake, run_id)
+                         docs_before.get(sid, 0), pages_before.get(sid), logs[sid][0])
         report["sites"].append(s)
         report["alarms"].extend(s["alarms"])
     report["finished_at"] = dt.datetime.now(dt.UTC).isoformat()
