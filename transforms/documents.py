@@ -58,6 +58,11 @@ def table_lines(tables: list[dict]) -> list[str]:
             if any(clean(x) for x in row)]
 
 
+def main_paragraphs(rec: dict) -> list[str]:
+    """The lead (when the page separates it) and the paragraphs of the main text, cleaned."""
+    return clean_paragraphs(([rec["summary"]] if rec.get("summary") else []) + list(rec.get("paragraphs") or []))
+
+
 def attachment_title(rec: dict) -> str:
     if clean(rec.get("title")):
         return clean(rec["title"])
@@ -104,21 +109,22 @@ def build_document(rec: dict, site: SiteInfo, gaz: Gazetteer, parent: ParentInfo
     url = canonical_url(rec["url"])
     kind = rec.get("kind") or "article"
     tables = rec.get("tables") or []
-    paragraphs = clean_paragraphs(([rec["summary"]] if rec.get("summary") else []) + list(rec.get("paragraphs") or []))
+    paragraphs = main_paragraphs(rec)
     if kind == "attachment":
         title = attachment_title(rec)
     else:
         title = clean(rec.get("title"))
         if not title:
             warnings.append("no title")
-    body_lines = paragraphs + (table_lines(tables) if kind in ("attachment", "stats", "table") else [])
+    rows_text = table_lines(tables)
+    body_lines = paragraphs + (rows_text if kind in ("attachment", "stats", "table") else [])
     body = "\n".join(body_lines)
     date, at = parse_date(rec.get("date_text"))
     if date is None and parent is not None:
         date = parent.published_date
     if date is None and kind == "article":
         warnings.append(f"no date in {rec.get('date_text')!r}")
-    tables_text = " ".join(table_lines(tables))
+    tables_text = " ".join(rows_text)
     if parent is not None:
         province = parent.province_code
         agency = parent.agency

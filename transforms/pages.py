@@ -8,12 +8,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from transforms.docnumbers import find_doc_refs
-from transforms.documents import ParentInfo, SiteInfo, build_document
+from transforms.documents import ParentInfo, SiteInfo, build_document, main_paragraphs
 from transforms.facts import FactContext
 from transforms.gazetteer import Gazetteer
 from transforms.indicators_tables import facts_from_table
 from transforms.indicators_text import facts_from_text
-from transforms.text import clean, clean_paragraphs
+from transforms.text import clean
 
 
 @dataclass
@@ -45,7 +45,7 @@ def page_rows(rec: dict, site: SiteInfo, gaz: Gazetteer, parent: ParentInfo | No
     """All rows of one page record. Facts are read only from reform-related pages: the rest state none we want."""
     doc, warnings = build_document(rec, site, gaz, parent)
     rows = PageRows(document=doc, warnings=list(warnings))
-    paragraphs = clean_paragraphs(([rec["summary"]] if rec.get("summary") else []) + list(rec.get("paragraphs") or []))
+    paragraphs = main_paragraphs(rec)
     rows.doc_refs = _refs(doc["doc_id"], paragraphs)
     if not doc["reform_related"]:
         return rows
