@@ -57,9 +57,10 @@ class StoredResponse:
 class WarcIndex:
     """Index of response records by canonical URL over files and folders (searched recursively)."""
 
-    def __init__(self, paths):
+    def __init__(self, paths, cache_dir: str | Path | None = None):
         self.entries: dict[str, Stored] = {}
         self.files: list[str] = []
+        self.cache_dir = cache_dir or os.environ.get("CCHC_REPLAY_INDEX_DIR")
         for p in paths:
             for f in _archive_files(Path(p)):
                 self._index_file(f)
@@ -81,7 +82,7 @@ class WarcIndex:
 
     def _index_file(self, f: Path) -> None:
         self.files.append(str(f))
-        cached = _cached_index(f)
+        cached = _cached_index(f, self.cache_dir)
         if cached is not None:
             for key, base, offset, status in cached:
                 self._add(key, str(f), base, offset, status)
@@ -96,7 +97,7 @@ class WarcIndex:
         except Exception as e:  # a damaged file must not stop the replay of the others
             log.warning("replay: stopped reading %s: %s", f, " ".join(str(e).split()))
             return
-        _save_index(f, self._found)
+        _save_index(f, self._found, self.cache_dir)
 
     def _add(self, key: str, path: str, base: int, offset: int, status: int) -> None:
         old = self.entries.get(key)
@@ -130,10 +131,22 @@ class WarcIndex:
             self._add(key, path, base, it.get_record_offset(), status)
 
 
+def find_response(path: Path, url: str) -> StoredResponse | None:
+    """The first response for url in one WARC file, read in order (a crawl's start pages come first)."""
+    key = canonical_url(url)
+    if not Path(path).is_file():
+        return None
+    with open(path, "rb") as fh:
+        for record in ArchiveIterator(fh):
+            if record.rec_type == "response" and record.http_headers is not None \
+                    and canonical_url(record.rec_headers.get_header("WARC-Target-URI") or "") == key:
+                return _stored_response(record)
+    return None
+
+
 # Every crawl process of a run replays from the same archives: the index of each file is kept beside the
 # lake (CCHC_REPLAY_INDEX_DIR) under a key of its path, size and mtime, so only the first process reads it all.
-def _index_path(f: Path) -> Path | None:
-    root = os.environ.get("CCHC_REPLAY_INDEX_DIR")
+def _index_path(f: Path, root) -> Path | None:
     if not root:
         return None
     st = f.stat()
@@ -141,8 +154,8 @@ def _index_path(f: Path) -> Path | None:
     return Path(root) / f"{key}.json"
 
 
-def _cached_index(f: Path) -> list | None:
-    p = _index_path(f)
+def _cached_index(f: Path, root) -> list | None:
+    p = _index_path(f, root)
     if p is None or not p.exists():
         return None
     try:
@@ -151,8 +164,8 @@ def _cached_index(f: Path) -> list | None:
         return None
 
 
-def _save_index(f: Path, found: list) -> None:
-    p = _index_path(f)
+def _save_index(f: Path, found: list, root) -> None:
+    p = _index_path(f, root)
     if p is None:
         return
     p.parent.mkdir(parents=True, exist_ok=True)

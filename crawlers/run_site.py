@@ -151,7 +151,7 @@ def crawl(site, spider_cls, settings: dict, max_pages: int | None) -> tuple[str 
     state: dict = {"reason": None}
 
     def closed(spider, reason):
-        state["reason"] = reason
+        state["reason"] = "page_budget" if reason == "finished" and getattr(spider, "budget_reached", False) else reason
 
     crawler.signals.connect(closed, signal=signals.spider_closed)
     # The page budget: --max-pages, else the CCHC_MAX_PAGES setting.

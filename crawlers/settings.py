@@ -41,6 +41,7 @@ log = logging.getLogger(__name__)
 
 USER_AGENT = "cchc/0.1 (+https://github.com/cchc-vn/cchc; open data on administrative reform)"
 MB = 1024 * 1024
+DOWNLOAD_MAXSIZE = 30 * MB  # also the flow's probes (crawlers/probe.py)
 
 # Request meta key: (outcome, error) for a request this project refused; the crawl log writes it.
 REFUSED = "cchc_refused"
@@ -59,7 +60,7 @@ def build_settings(*, site_id: str, base_url: str, run_id: str, out_dir: Path, r
         "LOG_LEVEL": "WARNING",
         "HTTPCACHE_ENABLED": False,
         "DOWNLOAD_TIMEOUT": 30,
-        "DOWNLOAD_MAXSIZE": 30 * MB,
+        "DOWNLOAD_MAXSIZE": DOWNLOAD_MAXSIZE,
         "DOWNLOAD_WARNSIZE": 10 * MB,
         "CCHC_MAX_ATTACHMENT_BYTES": 20 * MB,
         "CCHC_MAX_UNCOMPRESSED_BYTES": 200 * MB,

@@ -11,6 +11,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from crawlers.probe import PROBE_LOG
 from flows.lake import Lake, read_jsonl, write_table
 from transforms.documents import SiteInfo
 from transforms.gazetteer import Gazetteer
@@ -110,5 +111,7 @@ def build_site(lake_root: str, run_id: str, site: SiteInfo) -> SiteRows:
     write_table(rows_dir, "documents", list(docs.values()))
     write_table(rows_dir, "doc_refs", refs)
     write_table(rows_dir, "indicators", facts)
-    write_table(rows_dir, "crawl_log", crawl_log_rows(folder / "crawl_log.jsonl", run_id, site.id))
+    # A crawled site was probed first (flows/unchanged.py): those requests are part of its log too.
+    log = crawl_log_rows(folder / PROBE_LOG, run_id, site.id) + crawl_log_rows(folder / "crawl_log.jsonl", run_id, site.id)
+    write_table(rows_dir, "crawl_log", log)
     return out

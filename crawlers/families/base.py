@@ -73,6 +73,7 @@ class FamilySpider(scrapy.Spider):
         self.max_idle_listings = int(max_idle_listings)
         self.allowed_domains = [registered_domain(host_of(site.base_url))]
         self.scheduled = 0
+        self.budget_reached = False  # the crawl stopped short: the next run must not take it as complete
         self.idle = 0
         self.seen: set[str] = set()
         self.known_articles: set[str] = set()
@@ -93,6 +94,7 @@ class FamilySpider(scrapy.Spider):
         if key in self.seen or not same_site(url, self.site.base_url):
             return None
         if self.scheduled >= self.max_pages:
+            self.budget_reached = True
             log.info("%s: page budget %d reached, not following %s", self.site.id, self.max_pages, url)
             return None
         self.seen.add(key)

@@ -1,0 +1,153 @@
+"""Probing a site before crawling it: a few requests that tell whether an incremental crawl would find
+anything new, made without starting a crawl process.
+
+The flow asks for each start URL (conditionally, with the validators of its last answer) and for the
+pages that failed last time. Every answer is archived (`<site>.probe.warc.gz` beside the crawl's WARC)
+and logged like a crawl's request. Live, a probe behaves as the spiders do: our User-Agent, robots.txt,
+no redirects followed, no private addresses, the download size cap.
+"""
+from __future__ import annotations
+
+import ipaddress
+import socket
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from protego import Protego
+
+from crawlers.archive import WarcArchive
+from crawlers.crawl_log import CrawlLog, error_of_exception, outcome_of_status
+from crawlers.html import hrefs_of, parse_html
+from crawlers.replay import WarcIndex
+from crawlers.settings import DOWNLOAD_MAXSIZE, USER_AGENT
+from transforms.urls import canonical_url, same_site
+
+PROBE_LOG = "probe_log.jsonl"
+
+
+@dataclass(frozen=True)
+class Answer:
+    url: str
+    status: int | None                      # None: no HTTP answer (see outcome and error)
+    headers: list[tuple[str, str]] = field(default_factory=list)
+    body: bytes = b""
+    outcome: str = "ok"                     # a crawl_log outcome
+    error: str | None = None
+    archived_at: str | None = None          # replay: when the archive captured it
+
+    def header(self, name: str) -> str | None:
+        return next((v for k, v in self.headers if k.lower() == name.lower()), None)
+
+
+def answer_of(url: str, status: int, headers: list[tuple[str, str]], body: bytes, archived_at: str | None = None) -> Answer:
+    outcome = outcome_of_status(status)
+    return Answer(url, status, headers, body, outcome, f"HTTP {status}" if outcome == "http_error" else None,
+                  archived_at)
+
+
+class ReplayFetcher:
+    """Answers from WARC/WACZ archives, as the replay crawl does (robots.txt included)."""
+
+    def __init__(self, paths: list[str], cache_dir: str | Path | None = None):
+        self.index = WarcIndex(paths, cache_dir)
+
+    def fetch(self, url: str, validators: dict[str, str] | None = None) -> Answer:
+        stored = self.index.get(url)
+        if stored is None:
+            return Answer(url, None, outcome="network_error", error="not in archive")
+        return answer_of(url, stored.status, stored.headers, stored.body, stored.date)
+
+
+class LiveFetcher:
+    """One HTTP GET at a time with the crawl's manners; `validators` become If-None-Match/If-Modified-Since."""
+
+    def __init__(self, timeout: float = 30.0, max_bytes: int = DOWNLOAD_MAXSIZE, allow_private: bool = False):
+        import httpx
+
+        self.client = httpx.Client(headers={"User-Agent": USER_AGENT}, follow_redirects=False, timeout=timeout)
+        self.max_bytes, self.allow_private = max_bytes, allow_private
+
+    def fetch(self, url: str, validators: dict[str, str] | None = None) -> Answer:
+        host = urlsplit(url).hostname or ""
+        if not self.allow_private and _resolves_private(host):
+            return Answer(url, None, outcome="network_error", error=f"{host} is a private address: not fetched")
+        headers = {}
+        if validators and validators.get("etag"):
+            headers["If-None-Match"] = validators["etag"]
+        if validators and validators.get("last_modified"):
+            headers["If-Modified-Since"] = validators["last_modified"]
+        try:
+            with self.client.stream("GET", url, headers=headers) as r:
+                body = b""
+                for chunk in r.iter_raw():
+                    body += chunk
+                    if len(body) > self.max_bytes:
+                        return Answer(url, r.status_code, outcome="network_error",
+                                      error=f"too large: over the {self.max_bytes}-byte size cap, download stopped")
+                pairs = [(k, v) for k, v in r.headers.multi_items() if k.lower() != "transfer-encoding"]
+                return answer_of(url, r.status_code, pairs, _decoded(r, body))
+        except Exception as e:  # noqa: BLE001 (any network failure is one logged row)
+            return Answer(url, None, outcome="network_error", error=error_of_exception(e))
+
+    def close(self) -> None:
+        self.client.close()
+
+
+def _decoded(response, raw: bytes) -> bytes:
+    """The body without its Content-Encoding (the archive keeps what the links were read from)."""
+    try:
+        decoder = response._get_content_decoder()  # httpx's own gzip/deflate/br decoder
+        return decoder.decode(raw) + decoder.flush()
+    except Exception:  # noqa: BLE001 (undecodable: compare the raw bytes, the crawl will log it)
+        return raw
+
+
+def _resolves_private(host: str) -> bool:
+    try:
+        addresses = {info[4][0] for info in socket.getaddrinfo(host, None)}
+    except OSError:
+        return False  # the request itself fails and says why
+    return any(not ipaddress.ip_address(a.split("%")[0]).is_global for a in addresses)
+
+
+class Probe:
+    """Fetches through a fetcher, obeying robots.txt, and records every answer (archive + probe log)."""
+
+    def __init__(self, fetcher, site_id: str, run_id: str, raw_path: Path, log_dir: Path):
+        self.fetcher, self.site_id = fetcher, site_id
+        self.archive = WarcArchive(raw_path)
+        self.log = CrawlLog(Path(log_dir) / PROBE_LOG, run_id, site_id)
+        self._robots: dict[str, Protego] = {}
+
+    def get(self, url: str, validators: dict[str, str] | None = None) -> Answer:
+        if not self._allowed(url):
+            self.log.write(url, "robots_disallowed", None, 0, "disallowed by robots.txt")
+            return Answer(url, None, outcome="robots_disallowed", error="disallowed by robots.txt")
+        return self._record(self.fetcher.fetch(url, validators))
+
+    def _allowed(self, url: str) -> bool:
+        p = urlsplit(url)
+        origin = f"{p.scheme}://{p.netloc}"
+        rules = self._robots.get(origin)
+        if rules is None:
+            a = self._record(self.fetcher.fetch(origin + "/robots.txt"))
+            # As Scrapy does (with the same parser): no robots.txt, or an unreadable one, allows everything.
+            rules = Protego.parse(a.body.decode("utf-8", "replace") if a.status == 200 else "")
+            self._robots[origin] = rules
+        return rules.can_fetch(url, USER_AGENT)
+
+    def _record(self, a: Answer) -> Answer:
+        if a.status is not None:
+            self.archive.write_response(a.url, a.status, a.headers, a.body, date=a.archived_at)
+        self.log.write(a.url, a.outcome, a.status, len(a.body), a.error)
+        return a
+
+    def close(self) -> None:
+        self.archive.close()
+        self.log.close()
+
+
+def site_links(body: bytes, url: str, base_url: str) -> set[str]:
+    """The canonical URLs inside the site that a page links to."""
+    return {canonical_url(u) for u in hrefs_of(parse_html(body, url), url) if same_site(u, base_url)}
