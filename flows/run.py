@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import datetime as dt
 import fcntl
+import json
 import os
 import time
 from collections import Counter
 from contextlib import contextmanager
+from itertools import chain
 from pathlib import Path
 
 from prefect import flow, task
@@ -26,9 +28,11 @@ from flows.build import build_site
 from flows.crawl import crawl_site
 from flows.errors import UserError
 from flows.lake import Lake, read_jsonl
+from flows.prefect_api import EarlyApi, using
 from flows.publish import PublishError, assemble, publish
 from flows.remote import working_lake
 from flows.run_report import print_summary, write_report_json
+from flows.unchanged import SiteHistory, Verdict, probe_log_path, probe_site, site_histories
 from flows.validate import site_alarms
 from transforms.documents import SiteInfo
 from transforms.urls import canonical_url
@@ -41,9 +45,21 @@ def site_info(s: Site) -> SiteInfo:
 
 
 @task(name="crawl-site", retries=0)
-def crawl_task(lake_root: str, run_id: str, sites_file: str, site_id: str, replay: list[str] | None,
-               known: list[str], full: bool, max_pages: int | None = None) -> dict:
-    return crawl_site(lake_root, run_id, sites_file, site_id, replay, known, full, max_pages).to_dict()
+def crawl_task(lake_root: str, run_id: str, sites_file: str, site: Site, replay: list[str] | None,
+               known: list[str], full: bool, max_pages: int | None = None, history: SiteHistory | None = None) -> dict:
+    """Crawl the site in its own process, unless a probe shows it has nothing new (incremental runs)."""
+    t0, probed = time.monotonic(), None
+    if history is not None and not full:
+        try:
+            verdict = probe_site(Lake(lake_root), run_id, site, history, replay)
+        except Exception as e:  # noqa: BLE001 (a probe that breaks only costs a crawl)
+            verdict = Verdict(False, f"probe failed: {type(e).__name__}: {e}")
+        if verdict.unchanged:
+            return {"site_id": site.id, "ok": True, "seconds": time.monotonic() - t0, "unchanged": True,
+                    "probe": verdict.reason, "summary": {"exit_reason": "unchanged"}}
+        probed = verdict.reason
+    res = crawl_site(lake_root, run_id, sites_file, site.id, replay, known, full, max_pages).to_dict()
+    return {**res, "probe": probed}
 
 
 @task(name="transform-site", retries=0)
@@ -83,26 +99,40 @@ def new_run_id(lake: Lake) -> str:
     return run_id
 
 
-def _history(lake: Lake) -> tuple[dict[str, list[str]], Counter, dict[str, int]]:
-    """Known URLs per site, documents per site, and pages fetched per site in its last run."""
+def _history(lake: Lake, sites: list[Site]) -> tuple[dict[str, list[str]], Counter, dict[str, int], dict[str, SiteHistory]]:
+    """Known URLs per site, documents per site, pages fetched per site in its last run, and what a probe needs."""
     docs = lake.read_published("documents", ["site_id", "url"]).to_pylist()
     known: dict[str, list[str]] = {}
     for d in docs:
         known.setdefault(d["site_id"], []).append(d["url"])
-    log = lake.read_published("crawl_log", ["run_id", "site_id", "outcome"]).to_pylist()
+    table = lake.read_published("crawl_log", ["run_id", "site_id", "url", "status", "outcome", "error"])
+    histories = site_histories(table, _published_report(lake), sites)
+    log = table.select(["run_id", "site_id", "outcome"]).to_pylist()
     last_run: dict[str, str] = {}
     for r in log:
         last_run[r["site_id"]] = max(last_run.get(r["site_id"], ""), r["run_id"] or "")
     # Pages a site offered in its last run: fetched, or skipped because the lake holds them.
     pages = Counter(r["site_id"] for r in log if r["outcome"] in ("ok", "skipped_known")
                     and r["run_id"] == last_run.get(r["site_id"]))
-    return known, Counter(d["site_id"] for d in docs), dict(pages)
+    return known, Counter(d["site_id"] for d in docs), dict(pages), histories
+
+
+def _published_report(lake: Lake) -> dict | None:
+    rel = lake.current_release()
+    path = rel / "run_report.json" if rel else None
+    if path is None or not path.exists():
+        return None
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None  # no report: every site is crawled
 
 
 def _crawl_outcomes(lake: Lake, run_id: str, sid: str) -> tuple[Counter, set[str]]:
     """One read of a site's crawl log: outcome counts, and the canonical URLs skipped as already known."""
     outcomes, skipped = Counter(), set()
-    for r in read_jsonl(lake.work_dir(run_id, sid) / "crawl_log.jsonl"):
+    rows = chain(read_jsonl(probe_log_path(lake, run_id, sid)), read_jsonl(lake.work_dir(run_id, sid) / "crawl_log.jsonl"))
+    for r in rows:
         outcomes[r.get("outcome")] += 1
         if r.get("outcome") == "skipped_known":
             skipped.add(canonical_url(r["url"]))
@@ -115,15 +145,20 @@ def _site_report(sid: str, crawl: dict, built: dict, counts: dict, before_docs: 
     failed = crawl.get("error") if not crawl.get("ok") else None
     failed = failed or built.get("error")
     offered = outcomes.get("ok", 0) + outcomes.get("skipped_known", 0)  # an incremental run skips, it does not lose
-    alarms = site_alarms(sid, offered, built.get("records", 0) + outcomes.get("skipped_known", 0),
-                         before_docs, before_pages, built.get("missing", {}), failed)
+    if crawl.get("unchanged"):
+        alarms = []  # it answered, and offers what it offered last run
+    else:
+        alarms = site_alarms(sid, offered, built.get("records", 0) + outcomes.get("skipped_known", 0),
+                             before_docs, before_pages, built.get("missing", {}), failed)
     return {"site_id": sid, "ok": failed is None, "pages": outcomes.get("ok", 0), "requests": sum(outcomes.values()),
             "documents": built.get("documents", 0), "documents_new": counts.get("new", 0),
             "documents_changed": counts.get("changed", 0), "documents_unchanged": counts.get("unchanged", 0),
             "facts": built.get("facts", 0), "skipped_known": outcomes.get("skipped_known", 0),
             "errors": errors, "error_count": sum(errors.values()), "alarms": alarms,
             "warnings": built.get("warnings", [])[:200], "newest_document_date": built.get("newest_date"),
-            "crawl_seconds": round(crawl.get("seconds", 0.0), 2)}
+            "crawl_seconds": round(crawl.get("seconds", 0.0), 2),
+            "crawled": not crawl.get("unchanged"), "probe": crawl.get("probe"),
+            "exit_reason": (crawl.get("summary") or {}).get("exit_reason")}
 
 
 @flow(name="cchc-nightly", log_prints=False)
@@ -136,7 +171,7 @@ def nightly(lake_root: str, sites_file: str, site_ids: list[str] | None = None, 
     run_id = new_run_id(lake)
     started = dt.datetime.now(dt.UTC)
     sites = {s.id: s for s in load_registry(Path(sites_file)) if site_ids is None or s.id in site_ids}
-    known, docs_before, pages_before = _history(lake)
+    known, docs_before, pages_before, histories = _history(lake, list(sites.values()))
     crawls, builds = {}, {}
     progress = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                         console=Console(stderr=True), disable=not show_progress, transient=False)
@@ -145,8 +180,8 @@ def nightly(lake_root: str, sites_file: str, site_ids: list[str] | None = None, 
         # Biggest sites first (by what the lake holds of them): two workers finish together instead of one
         # big site running alone at the end.
         order = sorted(sites, key=lambda sid: -len(known.get(sid, [])))
-        futures = [crawl_task.submit(lake_root, run_id, sites_file, sid, replay, known.get(sid, []), full, max_pages)
-                   for sid in order]
+        futures = [crawl_task.submit(lake_root, run_id, sites_file, sites[sid], replay, known.get(sid, []), full,
+                                     max_pages, histories.get(sid)) for sid in order]
         transforms = []
         for fut in as_completed(futures):
             res = fut.result()
@@ -163,7 +198,8 @@ def nightly(lake_root: str, sites_file: str, site_ids: list[str] | None = None, 
         logs = {sid: _crawl_outcomes(lake, run_id, sid) for sid in sites}
         seen = set().union(*(skipped for _, skipped in logs.values()))
         folders = [b["folder"] for b in builds.values() if b.get("folder")]
-        merged = assemble(lake, run_id, now, folders, seen)
+        unchanged = frozenset(sid for sid, c in crawls.items() if c.get("unchanged"))
+        merged = assemble(lake, run_id, now, folders, seen, unchanged)
     t_merge = time.monotonic()
     report = {"run_id": run_id, "started_at": started.isoformat(), "sites_file": sites_file,
               "replay": replay, "full": full, "stale_staging_removed": stale, "sites": [], "alarms": [],
@@ -186,7 +222,7 @@ def nightly(lake_root: str, sites_file: str, site_ids: list[str] | None = None, 
     return report
 
 
-def run_command(args) -> int:
+def run_command(args, api: EarlyApi | None = None) -> int:
     sites_file = Path(args.sites) if args.sites else default_registry_path()
     if not sites_file.exists():
         raise UserError(f"no site registry at {sites_file}")
@@ -209,7 +245,7 @@ def run_command(args) -> int:
     flow_fn = nightly.with_options(task_runner=_task_runner(args))
     with working_lake(args.lake, publish_back=True) as (local, record_run):
         lake = Lake(local)
-        with lake_lock(lake):
+        with lake_lock(lake), using(api):
             report = flow_fn(str(lake.root), str(sites_file.resolve()), ids, replay, args.full,
                              show_progress=os.environ.get("CCHC_NO_PROGRESS") is None, max_pages=args.max_pages)
         record_run(report["run_id"])

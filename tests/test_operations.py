@@ -31,7 +31,7 @@ def comparable(lake, name, release=None, drop=("first_seen_at", "last_seen_at", 
     return sorted(json.dumps(r, sort_keys=True, default=str, ensure_ascii=False) for r in rows)
 
 
-def test_second_run_skips_known_pages_and_keeps_the_same_tables(tmp_path):
+def test_second_run_probes_unchanged_sites_and_keeps_the_same_tables(tmp_path):
     lake = tmp_path / "lake"
     first = run_cchc(*world_args(lake))
     assert first.returncode == 0, first.stderr[-2000:]
@@ -47,14 +47,39 @@ def test_second_run_skips_known_pages_and_keeps_the_same_tables(tmp_path):
     log = table(lake, "crawl_log").to_pylist()
     runs = sorted({r["run_id"] for r in log})
     assert len(runs) == 2
-    skipped = [r for r in log if r["run_id"] == runs[1] and r["outcome"] == "skipped_known"]
-    assert len(skipped) >= 30
     assert len([p for p in (lake / "releases").iterdir() if not p.name.startswith(".")]) == 2
-    # first_seen_at survives, last_seen_at moves
+    # Nothing changed in the archive: each site was probed (robots.txt, start pages, last run's 5xx), not crawled.
+    report = json.loads((lake / "published" / "run_report.json").read_text(encoding="utf-8"))
+    assert {(s["site_id"], s["crawled"], s["exit_reason"], s["alarms"] == []) for s in report["sites"]} == {
+        (s, False, "unchanged", True) for s in {r["site_id"] for r in log}}
+    sites = {s["site_id"]: s for s in report["sites"]}
+    second_rows = [r for r in log if r["run_id"] == runs[1]]
+    assert len(second_rows) == sum(1 + len(s["start_urls"]) for s in registry().values()) + sites["tayninh"]["error_count"]
+    assert sites["tayninh"]["errors"] == {"http_error": 1}
+    assert not (lake / "raw" / runs[1] / "tayninh.warc.gz").exists()
+    assert (lake / "raw" / runs[1] / "tayninh.probe.warc.gz").stat().st_size > 0
+    # first_seen_at survives; last_seen_at moves for every page the last run saw
     d1 = {r["doc_id"]: r for r in docs1.to_pylist()}
     for r in docs2.to_pylist():
         assert r["first_seen_at"] == d1[r["doc_id"]]["first_seen_at"]
         assert r["last_seen_at"] > d1[r["doc_id"]]["last_seen_at"]
+
+
+def registry() -> dict:
+    import tomllib
+
+    return {s["id"]: s for s in tomllib.loads((WORLD / "sites.toml").read_text(encoding="utf-8"))["site"]}
+
+
+def test_full_run_crawls_every_site_again(tmp_path):
+    lake = tmp_path / "lake"
+    assert run_cchc(*world_args(lake, "--only", "hocmon-hcm")).returncode == 0
+    p = run_cchc(*world_args(lake, "--only", "hocmon-hcm", "--full"))
+    assert p.returncode == 0, p.stderr[-2000:]
+    report = json.loads((lake / "published" / "run_report.json").read_text(encoding="utf-8"))
+    assert [(s["site_id"], s["crawled"], s["probe"], s["exit_reason"]) for s in report["sites"]] == [
+        ("hocmon-hcm", True, None, "finished")]
+    assert report["sites"][0]["skipped_known"] == 0 and report["sites"][0]["pages"] == 7
 
 
 def test_killed_run_leaves_the_previous_release_and_the_next_run_succeeds(tmp_path):

@@ -1,0 +1,121 @@
+"""A Prefect API for one `cchc run`, started before anything else is imported.
+
+Without PREFECT_API_URL, Prefect starts a temporary API server the moment the flow is called and
+waits for it (about 4 s here), after the run has already spent 1.5 s importing. This starts the
+same server (the command Prefect itself uses for its ephemeral mode, prefect 3.8) as the first
+thing `cchc run` does, so both happen at once, and points the flow at it. With
+PREFECT_API_URL set (a long-lived `prefect server start`, as for a scheduled deployment) nothing
+is started and a run costs less still.
+"""
+from __future__ import annotations
+
+import atexit
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from contextlib import contextmanager
+
+from flows.errors import UserError
+
+STARTUP_TIMEOUT_S = float(os.environ.get("CCHC_PREFECT_STARTUP_TIMEOUT", "60"))
+PORT_IN_USE_EXIT = 3  # uvicorn's exit code when the port was taken between our check and its bind
+
+
+class EarlyApi:
+    """The server process, its URL, and what PREFECT_API_URL was before (restored on stop)."""
+
+    def __init__(self):
+        self.process: subprocess.Popen | None = None
+        self.url = ""
+        self._spawn()
+        atexit.register(self.stop)
+
+    def _spawn(self) -> None:
+        with socket.socket() as s:
+            s.bind(("127.0.0.1", 0))
+            port = s.getsockname()[1]
+        self.url = f"http://127.0.0.1:{port}/api"
+        env = {**os.environ, "PREFECT_UI_ENABLED": "0", "PREFECT__SERVER_EPHEMERAL": "1",
+               "PREFECT__SERVER_FINAL": "1"}
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "uvicorn", "--factory", "prefect.server.api.server:create_app",
+             "--host", "127.0.0.1", "--port", str(port), "--log-level", "error", "--lifespan", "on"],
+            env=env, stdin=subprocess.DEVNULL)
+
+    def wait_ready(self, timeout: float = STARTUP_TIMEOUT_S) -> None:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            code = self.process.poll()
+            if code == PORT_IN_USE_EXIT:
+                self._spawn()
+                continue
+            if code is not None:
+                raise UserError(f"the temporary Prefect API server exited with code {code} before it was ready")
+            try:
+                with urllib.request.urlopen(f"{self.url}/health", timeout=2) as r:
+                    if r.status == 200:
+                        return
+            except (urllib.error.URLError, OSError):
+                pass
+            time.sleep(0.05)
+        self.stop()
+        raise UserError(f"the temporary Prefect API server did not answer within {timeout:.0f} s")
+
+    def stop(self) -> None:
+        proc, self.process = self.process, None
+        if proc is None:
+            return
+        proc.terminate()
+        try:
+            proc.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+
+
+def start_early() -> EarlyApi | None:
+    """Start the API server now, unless Prefect already has an API (PREFECT_API_URL) or may not start one."""
+    if os.environ.get("PREFECT_API_URL"):
+        return None
+    if os.environ.get("PREFECT_SERVER_EPHEMERAL_ENABLED", "").lower() in ("0", "false"):
+        return None
+    return EarlyApi()
+
+
+@contextmanager
+def using(api: EarlyApi | None):
+    """Point Prefect at the early server while the flow runs, then stop it.
+
+    Prefect reads its settings from the environment once, at import: the URL goes in as a temporary
+    setting for this process, and in the environment for the processes it starts (Dask workers).
+    """
+    if api is None:
+        yield
+        return
+    from prefect.settings import PREFECT_API_URL, PREFECT_FLOWS_HEARTBEAT_FREQUENCY, temporary_settings
+
+    try:
+        api.wait_ready()
+        os.environ["PREFECT_API_URL"] = api.url
+        # Heartbeats let a long-lived server notice a crashed run; this server ends with the run. Their
+        # thread also sleeps in 1 s steps, which delays the end of every flow run by up to a second.
+        with temporary_settings(updates={PREFECT_API_URL: api.url, PREFECT_FLOWS_HEARTBEAT_FREQUENCY: None}):
+            yield
+    finally:
+        _drain_prefect_workers()
+        if os.environ.get("PREFECT_API_URL") == api.url:
+            del os.environ["PREFECT_API_URL"]
+        api.stop()
+
+
+def _drain_prefect_workers() -> None:
+    """Send Prefect's queued logs and events while the server still listens (they would fail at exit)."""
+    from prefect.events.worker import EventsWorker
+    from prefect.logging.handlers import APILogWorker
+
+    for worker in (APILogWorker, EventsWorker):
+        worker.drain_all(timeout=5, at_exit=False)
