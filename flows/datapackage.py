@@ -19,7 +19,7 @@ TABLE_DESCRIPTIONS = {
     "doc_refs": "Legal documents (by canonical number) cited by a document",
     "indicators": "One row per fact a document states (PAR INDEX, SIPAS, TTHC dossier statistics), with its evidence",
     "rankings": "Rankings per indicator, period and scope: published ranks where they exist, else computed",
-    "crawl_log": "Every request of every run and its outcome",
+    "crawl_log": "Every request of every run and its outcome: the crawl's, and those of the probe that decides whether an unchanged site needs crawling",
 }
 DICTIONARY_PATH = Path(__file__).resolve().parents[1] / "docs" / "DATA_DICTIONARY.md"
 

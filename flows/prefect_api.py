@@ -15,9 +15,11 @@ import socket
 import subprocess
 import sys
 import time
+import tomllib
 import urllib.error
 import urllib.request
 from contextlib import contextmanager
+from pathlib import Path
 
 from flows.errors import UserError
 
@@ -79,11 +81,33 @@ class EarlyApi:
 
 def start_early() -> EarlyApi | None:
     """Start the API server now, unless Prefect already has an API (PREFECT_API_URL) or may not start one."""
-    if os.environ.get("PREFECT_API_URL"):
+    if os.environ.get("PREFECT_API_URL") or _api_in_prefect_config():
         return None
     if os.environ.get("PREFECT_SERVER_EPHEMERAL_ENABLED", "").lower() in ("0", "false"):
         return None
     return EarlyApi()
+
+
+def _api_in_prefect_config() -> bool:
+    """Whether Prefect's own configuration may name an API: the active profile, or a settings file here.
+    Read without importing Prefect (that is what start_early saves); when in doubt, Prefect decides."""
+    home = Path(os.environ.get("PREFECT_HOME") or Path.home() / ".prefect").expanduser()
+    profiles = Path(os.environ.get("PREFECT_PROFILES_PATH") or home / "profiles.toml").expanduser()
+    try:
+        doc = tomllib.loads(profiles.read_text(encoding="utf-8")) if profiles.exists() else {}
+    except (OSError, tomllib.TOMLDecodeError):
+        return True
+    active = os.environ.get("PREFECT_PROFILE") or doc.get("active", "ephemeral")
+    if doc.get("profiles", {}).get(active, {}).get("PREFECT_API_URL"):
+        return True
+    return any("API_URL" in _text(Path(name)) or "[api]" in _text(Path(name)) for name in ("prefect.toml", ".env"))
+
+
+def _text(path: Path) -> str:
+    try:
+        return path.read_text(encoding="utf-8", errors="replace") if path.is_file() else ""
+    except OSError:
+        return ""
 
 
 @contextmanager

@@ -137,6 +137,15 @@ def test_second_run_skips_known_articles(first_run, world_site):
     assert not [r for r in read_jsonl(out / "records.jsonl") if canonical_url(r["url"]) in skipped]
 
 
+def test_a_crawl_cut_short_by_the_page_budget_says_so(world_site, tmp_path):
+    proc = run_site("--sites", str(world_site["tmp"] / "sites.toml"), "--site-id", world_site["site"].id, "--run-id", "r3",
+                    "--out", str(tmp_path / "o"), "--raw", str(tmp_path / "r.warc.gz"), "--replay", str(WORLD / "warc"),
+                    "--max-pages", "2", *spider_args())
+    assert proc.returncode == 0, proc.stderr
+    summary = json.loads((tmp_path / "o" / "summary.json").read_text())
+    assert summary["exit_reason"] == "page_budget" and summary["requests"] == 3  # robots.txt + 2 pages
+
+
 def test_unknown_site_id_is_config_error(world_site, tmp_path):
     proc = run_site("--sites", str(world_site["tmp"] / "sites.toml"), "--site-id", "no-such-site", "--run-id", "r",
                     "--out", str(tmp_path / "o"), "--raw", str(tmp_path / "r.warc.gz"))
