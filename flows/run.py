@@ -99,22 +99,38 @@ def new_run_id(lake: Lake) -> str:
     return run_id
 
 
-def _history(lake: Lake, sites: list[Site]) -> tuple[dict[str, list[str]], Counter, dict[str, int], dict[str, SiteHistory]]:
-    """Known URLs per site, documents per site, pages fetched per site in its last run, and what a probe needs."""
+def _history(lake: Lake, sites: list[Site]) -> tuple[dict[str, list[str]], Counter, dict[str, SiteHistory]]:
+    """Known URLs per site, documents per site, and what a probe needs."""
     docs = lake.read_published("documents", ["site_id", "url"]).to_pylist()
     known: dict[str, list[str]] = {}
     for d in docs:
         known.setdefault(d["site_id"], []).append(d["url"])
     table = lake.read_published("crawl_log", ["run_id", "site_id", "url", "status", "outcome", "error"])
     histories = site_histories(table, _published_report(lake), sites)
-    log = table.select(["run_id", "site_id", "outcome"]).to_pylist()
-    last_run: dict[str, str] = {}
-    for r in log:
-        last_run[r["site_id"]] = max(last_run.get(r["site_id"], ""), r["run_id"] or "")
-    # Pages a site offered in its last run: fetched, or skipped because the lake holds them.
-    pages = Counter(r["site_id"] for r in log if r["outcome"] in ("ok", "skipped_known")
-                    and r["run_id"] == last_run.get(r["site_id"]))
-    return known, Counter(d["site_id"] for d in docs), dict(pages), histories
+    return known, Counter(d["site_id"] for d in docs), histories
+
+
+def _mode(full: bool, known: list[str]) -> str:
+    return "full" if full or not known else "incremental"
+
+
+def _offered_before(lake: Lake, limit: int = 60) -> dict[tuple[str, str], int]:
+    """Pages each site offered (fetched, or skipped as known) in its last published run of each mode: an
+    incremental crawl that stops paging early is compared with the last incremental one, not a full one."""
+    out: dict[tuple[str, str], int] = {}
+    runs = sorted((lake.root / "runs").glob("*/run_report.json"), reverse=True)[:limit]
+    for path in runs:
+        try:
+            report = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            continue
+        if report.get("status") != "published":
+            continue
+        for s in report.get("sites", []):
+            mode = s.get("mode") or ("incremental" if s.get("skipped_known") else "full")
+            if mode != "unchanged":
+                out.setdefault((s["site_id"], mode), s.get("pages", 0) + s.get("skipped_known", 0))
+    return out
 
 
 def _published_report(lake: Lake) -> dict | None:
@@ -139,17 +155,18 @@ def _crawl_outcomes(lake: Lake, run_id: str, sid: str) -> tuple[Counter, set[str
     return outcomes, skipped
 
 
-def _site_report(sid: str, crawl: dict, built: dict, counts: dict, before_docs: int, before_pages: int | None,
-                 outcomes: Counter) -> dict:
+def _site_report(sid: str, crawl: dict, built: dict, counts: dict, before_docs: int,
+                 offered_before: dict[tuple[str, str], int], mode: str, outcomes: Counter) -> dict:
     errors = {k: outcomes[k] for k in ERROR_OUTCOMES if outcomes.get(k)}
     failed = crawl.get("error") if not crawl.get("ok") else None
     failed = failed or built.get("error")
     offered = outcomes.get("ok", 0) + outcomes.get("skipped_known", 0)  # an incremental run skips, it does not lose
-    if crawl.get("unchanged"):
+    mode = "unchanged" if crawl.get("unchanged") else mode
+    if mode == "unchanged":
         alarms = []  # it answered, and offers what it offered last run
     else:
         alarms = site_alarms(sid, offered, built.get("records", 0) + outcomes.get("skipped_known", 0),
-                             before_docs, before_pages, built.get("missing", {}), failed)
+                             before_docs, offered_before.get((sid, mode)), built.get("missing", {}), failed)
     return {"site_id": sid, "ok": failed is None, "pages": outcomes.get("ok", 0), "requests": sum(outcomes.values()),
             "documents": built.get("documents", 0), "documents_new": counts.get("new", 0),
             "documents_changed": counts.get("changed", 0), "documents_unchanged": counts.get("unchanged", 0),
@@ -157,7 +174,7 @@ def _site_report(sid: str, crawl: dict, built: dict, counts: dict, before_docs: 
             "errors": errors, "error_count": sum(errors.values()), "alarms": alarms,
             "warnings": built.get("warnings", [])[:200], "newest_document_date": built.get("newest_date"),
             "crawl_seconds": round(crawl.get("seconds", 0.0), 2),
-            "crawled": not crawl.get("unchanged"), "probe": crawl.get("probe"),
+            "crawled": mode != "unchanged", "mode": mode, "probe": crawl.get("probe"),
             "exit_reason": (crawl.get("summary") or {}).get("exit_reason")}
 
 
@@ -171,7 +188,8 @@ def nightly(lake_root: str, sites_file: str, site_ids: list[str] | None = None, 
     run_id = new_run_id(lake)
     started = dt.datetime.now(dt.UTC)
     sites = {s.id: s for s in load_registry(Path(sites_file)) if site_ids is None or s.id in site_ids}
-    known, docs_before, pages_before, histories = _history(lake, list(sites.values()))
+    known, docs_before, histories = _history(lake, list(sites.values()))
+    offered_before = _offered_before(lake)
     crawls, builds = {}, {}
     progress = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                         console=Console(stderr=True), disable=not show_progress, transient=False)
@@ -206,7 +224,7 @@ def nightly(lake_root: str, sites_file: str, site_ids: list[str] | None = None, 
               "conflicts": merged.conflicts[:500], "counts": {k: t.num_rows for k, t in merged.tables.items()}}
     for sid in sites:
         s = _site_report(sid, crawls.get(sid, {}), builds.get(sid, {}), merged.per_site.get(sid, {}),
-                         docs_before.get(sid, 0), pages_before.get(sid), logs[sid][0])
+                         docs_before.get(sid, 0), offered_before, _mode(full, known.get(sid, [])), logs[sid][0])
         report["sites"].append(s)
         report["alarms"].extend(s["alarms"])
     report["finished_at"] = dt.datetime.now(dt.UTC).isoformat()

@@ -101,7 +101,7 @@ def site_alarms(site_id: str, pages_ok: int, records: int, documents_before: int
     elif records == 0:
         alarms.append(f"{site_id}: zero yield")
     if pages_before and pages_ok < pages_before / 2:
-        alarms.append(f"{site_id}: yield drop: {pages_ok} pages fetched, {pages_before} last run")
+        alarms.append(f"{site_id}: yield drop: {pages_ok} pages offered, {pages_before} in the last run of this kind")
     for part, n in sorted(missing.items()):
         alarms.append(f"{site_id}: selector found nothing for '{part}' on {n} page(s)")
     return alarms

@@ -1,0 +1,48 @@
+"""Run report alarms: zero yield, yield drop against the last run of the same kind, selectors that found nothing."""
+import json
+from collections import Counter
+
+from flows.lake import Lake
+from flows.run import _offered_before, _site_report
+from flows.validate import site_alarms
+
+
+def test_site_alarms():
+    assert site_alarms("a", 40, 30, 25, 42, {}, None) == []
+    assert site_alarms("a", 3, 0, 25, None, {"date": 2, "title": 1}, "crawl timed out after 7200 s") == [
+        "a: crawl failed: crawl timed out after 7200 s", "a: zero yield (had 25 documents before)",
+        "a: selector found nothing for 'date' on 2 page(s)", "a: selector found nothing for 'title' on 1 page(s)"]
+    assert site_alarms("a", 0, 0, 0, None, {}, None) == ["a: zero yield"]
+    assert site_alarms("a", 19, 15, 25, 40, {}, None) == ["a: yield drop: 19 pages offered, 40 in the last run of this kind"]
+
+
+def write_report(lake: Lake, run_id: str, status: str, sites: list[dict]) -> None:
+    path = lake.run_dir(run_id) / "run_report.json"
+    path.parent.mkdir(parents=True)
+    path.write_text(json.dumps({"run_id": run_id, "status": status, "sites": sites}), encoding="utf-8")
+
+
+def test_offered_before_is_per_mode_from_published_runs(tmp_path):
+    lake = Lake(tmp_path)
+    write_report(lake, "R1", "published", [{"site_id": "a", "pages": 600, "skipped_known": 0}])  # before modes: full
+    write_report(lake, "R2", "published", [{"site_id": "a", "mode": "incremental", "pages": 5, "skipped_known": 60}])
+    write_report(lake, "R3", "published", [{"site_id": "a", "mode": "unchanged", "pages": 2, "skipped_known": 0}])
+    write_report(lake, "R4", "not published: documents: empty release",
+                 [{"site_id": "a", "mode": "incremental", "pages": 1, "skipped_known": 0}])
+    assert _offered_before(lake) == {("a", "full"): 600, ("a", "incremental"): 65}
+
+
+def test_an_incremental_crawl_is_not_compared_with_a_full_one():
+    before = {("a", "full"): 600, ("a", "incremental"): 65}
+    outcomes = Counter({"ok": 4, "skipped_known": 58})
+    built = {"records": 4, "documents": 4, "missing": {}}
+    report = _site_report("a", {"ok": True, "summary": {"exit_reason": "finished"}}, built, {}, 300, before,
+                          "incremental", outcomes)
+    assert (report["mode"], report["alarms"]) == ("incremental", [])
+    thin = _site_report("a", {"ok": True}, built, {}, 300, before, "incremental", Counter({"ok": 4, "skipped_known": 20}))
+    assert thin["alarms"] == ["a: yield drop: 24 pages offered, 65 in the last run of this kind"]
+    probed = _site_report("a", {"ok": True, "unchanged": True, "probe": "start pages link to nothing new",
+                                "summary": {"exit_reason": "unchanged"}}, {}, {}, 300, before, "incremental",
+                          Counter({"ok": 2}))
+    assert (probed["mode"], probed["crawled"], probed["alarms"], probed["exit_reason"]) == (
+        "unchanged", False, [], "unchanged")
