@@ -24,6 +24,7 @@ import sys
 import tempfile
 import time
 import tomllib
+from contextlib import contextmanager
 from importlib import import_module
 from importlib.metadata import version
 from pathlib import Path
@@ -92,6 +93,47 @@ def run_tree(cmd: list[str], poll_s: float = 0.2) -> dict:
         err.seek(0)
         tail = [ln for ln in err.read().decode("utf-8", "replace").splitlines() if ln.strip()][-3:]
     return {"rc": proc.returncode, "seconds": time.monotonic() - t0, "rss_mb": peak / 2**20, "stderr": tail}
+
+
+@contextmanager
+def prefect_server():
+    """A long-lived `prefect server start` on a free loopback port, as a nightly deployment has; yields its API URL."""
+    import socket
+    import urllib.request
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    url = f"http://127.0.0.1:{port}/api"
+    env = {**os.environ, **ENV, "PREFECT_UI_ENABLED": "0"}
+    env.pop("PREFECT_API_URL", None)
+    proc = subprocess.Popen([str(Path(PY).parent / "prefect"), "server", "start", "--host", "127.0.0.1", "--port",
+                             str(port)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
+    try:
+        for _ in range(600):
+            try:
+                with urllib.request.urlopen(url + "/health", timeout=2):
+                    break
+            except OSError:
+                time.sleep(0.1)
+        yield url
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
+
+
+def with_server(world: Path) -> dict:
+    """Full run and unchanged rerun of a fresh lake against a long-lived Prefect server."""
+    lake = Path(tempfile.mkdtemp(prefix="lake-server-", dir=world.parent))
+    run = [*CCHC, "run", "--sites", str(world / "sites.toml"), "--replay", str(world / "warc"), "--lake", str(lake)]
+    with prefect_server() as url:
+        os.environ["PREFECT_API_URL"] = url
+        try:
+            full, rerun = run_tree(run), run_tree(run)
+        finally:
+            del os.environ["PREFECT_API_URL"]
+    shutil.rmtree(lake, ignore_errors=True)
+    return {"full": full["seconds"], "rerun": rerun["seconds"], "rc": [full["rc"], rerun["rc"]]}
 
 
 def latest_report(lake: Path) -> dict:
@@ -263,6 +305,10 @@ def render(r: dict, notes: str) -> str:
         ("full replay, articles/s (HTML documents)", f"{full.get('articles', 0) / full['seconds']:.1f}", "", ""),
         ("unchanged rerun", f"{rerun['seconds']:.1f} s = {ratio:.0%} of full", "≤ 10 %",
          _verdict(ratio <= TARGETS["rerun_ratio"])),
+        *([("unchanged rerun, long-lived Prefect server (`PREFECT_API_URL`)",
+             f"{r['server']['rerun']:.1f} s = {r['server']['rerun'] / r['server']['full']:.0%} of full "
+             f"({r['server']['full']:.1f} s; exit codes {r['server']['rc']})", "≤ 10 %",
+             _verdict(r["server"]["rerun"] / r["server"]["full"] <= TARGETS["rerun_ratio"]))] if r.get("server") else []),
         ("peak RSS, process tree", f"{max(full['rss_mb'], rerun['rss_mb']):.0f} MB", "≤ 1024 MB",
          _verdict(max(full["rss_mb"], rerun["rss_mb"]) <= TARGETS["rss_mb"])),
         ("ranking query, `cchc query` end to end", f"{q['cli_ms']:.0f} ms", "≤ 200 ms", _verdict(q["cli_ms"] <= TARGETS["query_ms"])),
@@ -310,6 +356,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--sample", type=int, default=2000, help="article pages for the extraction comparison")
     ap.add_argument("--write", action="store_true", help="rewrite BENCHMARKS.md")
     ap.add_argument("--profile", action="store_true", help="cProfile the stages (slower)")
+    ap.add_argument("--no-server", action="store_true", help="skip the runs against a long-lived Prefect server")
     ap.add_argument("--keep-lake", action="store_true", help="keep the benchmark lake for inspection")
     args = ap.parse_args(argv)
     world = args.world.resolve()
@@ -327,6 +374,8 @@ def main(argv: list[str] | None = None) -> int:
     r["rerun"] = run_tree(run)
     rerun = latest_report(lake)
     r["rerun"].update(status=rerun.get("status"), failed_sites=rerun["failed_sites"], flow_seconds=rerun.get("seconds"))
+    if not args.no_server:
+        r["server"] = with_server(world)
     r["query"] = bench_query(lake)
     r["extract"] = bench_extract(article_pages(world, args.sample))
     r["evaluate"] = evaluate(world, lake)
