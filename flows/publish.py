@@ -33,7 +33,7 @@ class Assembled:
     changed: int = 0
     unchanged: int = 0
     per_site: dict[str, dict] = field(default_factory=dict)
-    conflicts: list[dict] = field(default_factory=list)
+    conflicts: list[dict] | None = field(default_factory=list)  # None: unchanged since the last release
 
 
 def _read_rows(folders: list[str], table: str) -> list[dict]:
@@ -82,8 +82,8 @@ def assemble(lake: Lake, run_id: str, now: dt.datetime, row_folders: list[str], 
 
     def grouping_key(ds: dict) -> set:
         return {(i, d["content_hash"], d.get("published_at"), d.get("published_date")) for i, d in ds.items()}
-    same_bodies = grouping_key(docs) == grouping_key(prev_docs)
-    if same_bodies and all(d.get("dup_group") for d in prev_docs.values()):
+    same_groups = grouping_key(docs) == grouping_key(prev_docs) and all(d.get("dup_group") for d in prev_docs.values())
+    if same_groups:
         # Nothing new or changed: the groups of the last release stand (grouping is the costly step).
         for i, d in docs.items():
             d["dup_group"], d["is_primary"] = prev_docs[i]["dup_group"], prev_docs[i]["is_primary"]
@@ -92,6 +92,16 @@ def assemble(lake: Lake, run_id: str, now: dt.datetime, row_folders: list[str], 
                                               d.get("published_at") or d.get("published_date")) for d in docs.values()])
         for d in docs.values():
             d["dup_group"], d["is_primary"] = groups[d["doc_id"]]
+
+    crawl = pa.concat_tables([lake.read_published("crawl_log"), to_arrow("crawl_log", _read_rows(row_folders, "crawl_log"))])
+    documents = to_arrow("documents", sorted(docs.values(), key=lambda d: (d["site_id"], d["url"])))
+    if not reread and same_groups:
+        # Nothing re-read and the same groups: citations, facts (and whether they count) and rankings stand.
+        # Conflicts stay as the last report listed them (None here).
+        out.conflicts = None
+        out.tables = {"documents": documents, **{t: lake.read_published(t) for t in ("doc_refs", "indicators", "rankings")},
+                      "crawl_log": crawl}
+        return out
 
     def carried(table: str, key: str) -> list[dict]:
         old = [r for r in lake.read_published(table).to_pylist() if r[key] not in reread and r[key] in docs]
@@ -103,14 +113,13 @@ def assemble(lake: Lake, run_id: str, now: dt.datetime, row_folders: list[str], 
         f["counted"] = bool(docs[f["source_doc_id"]]["is_primary"])
     facts = _unique(facts, ("source_doc_id", "entity_type", "entity_name", "indicator", "component", "period",
                             "method", "evidence"))
-    crawl = lake.read_published("crawl_log").to_pylist() + _read_rows(row_folders, "crawl_log")
     out.conflicts = find_conflicts([f for f in facts if f["counted"]])
     out.tables = {
-        "documents": to_arrow("documents", sorted(docs.values(), key=lambda d: (d["site_id"], d["url"]))),
+        "documents": documents,
         "doc_refs": to_arrow("doc_refs", refs),
         "indicators": to_arrow("indicators", facts),
         "rankings": to_arrow("rankings", compute_rankings(facts)),
-        "crawl_log": to_arrow("crawl_log", crawl),
+        "crawl_log": crawl,
     }
     return out
 

@@ -155,6 +155,23 @@ def _crawl_outcomes(lake: Lake, run_id: str, sid: str) -> tuple[Counter, set[str
     return outcomes, skipped
 
 
+REPORTED_CONFLICTS = 200
+REPORTED_SOURCES = 20
+
+
+def _compact(conflict: dict) -> dict:
+    """A conflict as the report lists it: its first values and sources, and how many there are."""
+    return {**conflict, "values": conflict["values"][:REPORTED_SOURCES], "n_values": len(conflict["values"]),
+            "sources": conflict["sources"][:REPORTED_SOURCES], "n_sources": len(conflict["sources"])}
+
+
+def _conflicts(conflicts: list[dict] | None, last_report: dict | None) -> dict:
+    if conflicts is None:  # the facts did not change: neither did their conflicts
+        last = last_report or {}
+        return {"conflicts": last.get("conflicts", []), "conflicts_total": last.get("conflicts_total", len(last.get("conflicts", [])))}
+    return {"conflicts": [_compact(c) for c in conflicts[:REPORTED_CONFLICTS]], "conflicts_total": len(conflicts)}
+
+
 def _site_report(sid: str, crawl: dict, built: dict, counts: dict, before_docs: int,
                  offered_before: dict[tuple[str, str], int], mode: str, outcomes: Counter) -> dict:
     errors = {k: outcomes[k] for k in ERROR_OUTCOMES if outcomes.get(k)}
@@ -221,7 +238,7 @@ def nightly(lake_root: str, sites_file: str, site_ids: list[str] | None = None, 
     t_merge = time.monotonic()
     report = {"run_id": run_id, "started_at": started.isoformat(), "sites_file": sites_file,
               "replay": replay, "full": full, "stale_staging_removed": stale, "sites": [], "alarms": [],
-              "conflicts": merged.conflicts[:500], "counts": {k: t.num_rows for k, t in merged.tables.items()}}
+              **_conflicts(merged.conflicts, _published_report(lake)), "counts": {k: t.num_rows for k, t in merged.tables.items()}}
     for sid in sites:
         s = _site_report(sid, crawls.get(sid, {}), builds.get(sid, {}), merged.per_site.get(sid, {}),
                          docs_before.get(sid, 0), offered_before, _mode(full, known.get(sid, [])), logs[sid][0])

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from crawlers.probe import PROBE_LOG, LiveFetcher, Probe, ReplayFetcher, site_links
 from crawlers.registry import Site
@@ -49,19 +50,20 @@ def _retryable(outcome: str, status: int | None, error: str | None) -> bool:
 def site_histories(crawl_log: pa.Table, report: dict | None, sites: list[Site]) -> dict[str, SiteHistory]:
     """Sites whose last run was complete, from the published crawl log and run report."""
     start_pages = {s.id: {canonical_url(u) for u in s.start_urls} for s in sites}
-    complete = {s["site_id"] for s in (report or {}).get("sites", [])
-                if s.get("ok") and s.get("exit_reason") in COMPLETE}
-    rows = crawl_log.select(["run_id", "site_id", "url", "status", "outcome", "error"]).to_pylist()
-    last_run: dict[str, str] = {}
-    for r in rows:
-        if r["site_id"] in complete and r["run_id"] > last_run.get(r["site_id"], ""):
-            last_run[r["site_id"]] = r["run_id"]
-    out = {sid: SiteHistory(run, {}) for sid, run in last_run.items()}
-    for r in rows:
-        h = out.get(r["site_id"])
-        if h is None:
-            continue
-        key = canonical_url(r["url"])
+    complete = [s["site_id"] for s in (report or {}).get("sites", [])
+                if s.get("ok") and s.get("exit_reason") in COMPLETE]
+    log = crawl_log.select(["run_id", "site_id", "url", "status", "outcome", "error"])
+    log = log.filter(pc.is_in(log["site_id"], pa.array(complete, pa.string())))
+    out = {r["site_id"]: SiteHistory(r["run_id_max"], {})
+           for r in log.group_by("site_id").aggregate([("run_id", "max")]).to_pylist()}
+    # Only the rows that can matter are read row by row: 200s of a start page (as registered or canonical, fragments aside) and
+    # failures; a site's crawl log has thousands of other rows.
+    logged_as = [u for s in sites for u in (*s.start_urls, *start_pages[s.id])]
+    unfragmented = pc.replace_substring_regex(log["url"], "#.*$", "")
+    ok = pc.and_(pc.equal(log["outcome"], "ok"), pc.is_in(unfragmented, pa.array(logged_as, pa.string())))
+    failed = pc.is_in(log["outcome"], pa.array(["network_error", "http_error"]))
+    for r in log.filter(pc.or_(ok, failed)).to_pylist():
+        h, key = out[r["site_id"]], canonical_url(r["url"])
         if r["outcome"] == "ok" and r["status"] == 200 and key in start_pages.get(r["site_id"], ()):
             h.last_ok_run[key] = max(h.last_ok_run.get(key, ""), r["run_id"])
         elif r["run_id"] == h.last_run and _retryable(r["outcome"], r["status"], r["error"]):

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 _WS = re.compile(r"[\s\u00a0\u200b\ufeff]+")
 
@@ -36,8 +37,10 @@ def strip_marks(s: str) -> str:
     return unicodedata.normalize("NFC", _MARKS.sub("", s))
 
 
+@lru_cache(maxsize=65536)
 def fold(s: str | None) -> str:
-    """Comparison key: no case, no tone marks, punctuation and dashes as spaces, spaces collapsed."""
+    """Comparison key: no case, no tone marks, punctuation and dashes as spaces, spaces collapsed.
+    Cached: a release folds the same entity names (tens of distinct ones) for every fact."""
     s = strip_marks(nfc(s)).casefold()
     s = re.sub(r"[^\w&]+", " ", s)
     return " ".join(s.split())
