@@ -11,6 +11,7 @@ from __future__ import annotations
 import ipaddress
 import socket
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -46,11 +47,17 @@ def answer_of(url: str, status: int, headers: list[tuple[str, str]], body: bytes
                   archived_at)
 
 
+@lru_cache(maxsize=4)
+def _shared_index(paths: tuple[str, ...], cache_dir: str | None) -> WarcIndex:
+    # One index per run for all the probes of a flow (they run in threads of one process).
+    return WarcIndex(list(paths), cache_dir)
+
+
 class ReplayFetcher:
     """Answers from WARC/WACZ archives, as the replay crawl does (robots.txt included)."""
 
     def __init__(self, paths: list[str], cache_dir: str | Path | None = None):
-        self.index = WarcIndex(paths, cache_dir)
+        self.index = _shared_index(tuple(str(p) for p in paths), str(cache_dir) if cache_dir else None)
 
     def fetch(self, url: str, validators: dict[str, str] | None = None) -> Answer:
         stored = self.index.get(url)

@@ -51,6 +51,19 @@ def crawl_log_rows(path: Path, run_id: str, site_id: str) -> list[dict]:
     return rows
 
 
+def _logged_requests(folder: Path, run_id: str, site_id: str) -> list[dict]:
+    # A crawled site was probed first (flows/unchanged.py): those requests are part of its log too.
+    return crawl_log_rows(folder / PROBE_LOG, run_id, site_id) + crawl_log_rows(folder / "crawl_log.jsonl", run_id, site_id)
+
+
+def build_probed_site(lake_root: str, run_id: str, site_id: str) -> SiteRows:
+    """A site the probe found unchanged: its only rows are the probe's requests."""
+    folder = Lake(lake_root).work_dir(run_id, site_id)
+    out = SiteRows(site_id, str(folder / "rows"))
+    write_table(folder / "rows", "crawl_log", _logged_requests(folder, run_id, site_id))
+    return out
+
+
 def build_site(lake_root: str, run_id: str, site: SiteInfo) -> SiteRows:
     """records.jsonl -> rows/{documents,doc_refs,indicators,crawl_log}/part-0.parquet for one site."""
     lake = Lake(lake_root)
@@ -111,7 +124,5 @@ def build_site(lake_root: str, run_id: str, site: SiteInfo) -> SiteRows:
     write_table(rows_dir, "documents", list(docs.values()))
     write_table(rows_dir, "doc_refs", refs)
     write_table(rows_dir, "indicators", facts)
-    # A crawled site was probed first (flows/unchanged.py): those requests are part of its log too.
-    log = crawl_log_rows(folder / PROBE_LOG, run_id, site.id) + crawl_log_rows(folder / "crawl_log.jsonl", run_id, site.id)
-    write_table(rows_dir, "crawl_log", log)
+    write_table(rows_dir, "crawl_log", _logged_requests(folder, run_id, site.id))
     return out

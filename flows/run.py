@@ -24,7 +24,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from crawlers.registry import RegistryError, Site, default_registry_path, load_registry
-from flows.build import build_site
+from flows.build import SiteRows, build_probed_site, build_site
 from flows.crawl import crawl_site
 from flows.errors import UserError
 from flows.lake import Lake, read_jsonl
@@ -65,9 +65,12 @@ def crawl_task(lake_root: str, run_id: str, sites_file: str, site: Site, replay:
 @task(name="transform-site", retries=0)
 def transform_task(lake_root: str, run_id: str, info: SiteInfo) -> dict:
     try:
-        r = build_site(lake_root, run_id, info)
+        return _built(build_site(lake_root, run_id, info))
     except Exception as e:  # reported per site; the others go on
         return {"site_id": info.id, "error": f"transform failed: {type(e).__name__}: {e}"}
+
+
+def _built(r: SiteRows) -> dict:
     return {"site_id": r.site_id, "folder": r.folder, "records": r.records, "documents": r.documents,
             "facts": r.facts, "refs": r.refs, "warnings": r.warnings, "missing": dict(r.missing),
             "newest_date": r.newest_date}
@@ -222,6 +225,10 @@ def nightly(lake_root: str, sites_file: str, site_ids: list[str] | None = None, 
             res = fut.result()
             crawls[res["site_id"]] = res
             progress.update(bar, advance=1, description=f"crawled {res['site_id']}")
+            if res.get("unchanged"):  # nothing to extract: the probe's log rows are written here, no task needed
+                builds[res["site_id"]] = _built(build_probed_site(lake_root, run_id, res["site_id"]))
+                progress.update(bar, advance=1)
+                continue
             transforms.append(transform_task.submit(lake_root, run_id, site_info(sites[res["site_id"]])))
         for fut in as_completed(transforms):
             res = fut.result()
