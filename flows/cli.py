@@ -54,7 +54,8 @@ def _parser() -> argparse.ArgumentParser:
     return p
 
 
-def main(argv: list[str] | None = None) -> int:
+def main(argv: list[str] | None = None, exiting: bool = False) -> int:
+    """`exiting`: the process ends right after (the `cchc` program), so nothing needs waiting for."""
     os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
     # Progress and the run summary are ours; Prefect's per-task INFO lines would bury them.
     os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
@@ -66,6 +67,8 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "run":
             from flows.prefect_api import start_early
             api = start_early()  # before the imports below: the server starts while they run
+            if api is not None:
+                api.wait_on_stop = not exiting
             try:
                 from flows.run import run_command
                 return run_command(args, api)
@@ -99,7 +102,7 @@ def entry() -> None:
     Exit handlers run (logs flushed, Prefect's queues drained, servers stopped); the interpreter's
     teardown of every loaded module does not: it adds over half a second to each command.
     """
-    code = main()
+    code = main(exiting=True)
     atexit._run_exitfuncs()
     for stream in (sys.stdout, sys.stderr):
         try:

@@ -14,6 +14,7 @@ import os
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import tomllib
 import urllib.error
@@ -33,6 +34,8 @@ class EarlyApi:
     def __init__(self):
         self.process: subprocess.Popen | None = None
         self.url = ""
+        # The `cchc` program exits right after the run: the server may end its shutdown (~0.2 s) on its own.
+        self.wait_on_stop = True
         self._spawn()
         atexit.register(self.stop)
 
@@ -43,10 +46,12 @@ class EarlyApi:
         self.url = f"http://127.0.0.1:{port}/api"
         env = {**os.environ, "PREFECT_UI_ENABLED": "0", "PREFECT__SERVER_EPHEMERAL": "1",
                "PREFECT__SERVER_FINAL": "1"}
+        # Its output goes to a file, not our stdout/stderr: whoever reads ours sees their end when we end.
+        self.log = tempfile.TemporaryFile()
         self.process = subprocess.Popen(
             [sys.executable, "-m", "uvicorn", "--factory", "prefect.server.api.server:create_app",
              "--host", "127.0.0.1", "--port", str(port), "--log-level", "error", "--lifespan", "on"],
-            env=env, stdin=subprocess.DEVNULL)
+            env=env, stdin=subprocess.DEVNULL, stdout=self.log, stderr=subprocess.STDOUT)
 
     def wait_ready(self, timeout: float = STARTUP_TIMEOUT_S) -> None:
         deadline = time.monotonic() + timeout
@@ -56,7 +61,8 @@ class EarlyApi:
                 self._spawn()
                 continue
             if code is not None:
-                raise UserError(f"the temporary Prefect API server exited with code {code} before it was ready")
+                raise UserError(f"the temporary Prefect API server exited with code {code} before it was ready"
+                                + self._last_words())
             try:
                 with urllib.request.urlopen(f"{self.url}/health", timeout=2) as r:
                     if r.status == 200:
@@ -67,11 +73,18 @@ class EarlyApi:
         self.stop()
         raise UserError(f"the temporary Prefect API server did not answer within {timeout:.0f} s")
 
+    def _last_words(self) -> str:
+        self.log.seek(0)
+        lines = [ln for ln in self.log.read().decode("utf-8", "replace").splitlines() if ln.strip()]
+        return f": {lines[-1].strip()[:300]}" if lines else ""
+
     def stop(self) -> None:
         proc, self.process = self.process, None
         if proc is None:
             return
         proc.terminate()
+        if not self.wait_on_stop:
+            return
         try:
             proc.wait(timeout=5)
         except subprocess.TimeoutExpired:

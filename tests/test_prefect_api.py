@@ -40,11 +40,15 @@ def test_no_server_is_started_when_prefect_has_an_api_or_may_not_start_one(prefe
     assert prefect_api.start_early() is None
 
 
-def test_a_server_that_dies_is_one_clear_line(prefect_home, monkeypatch):
-    monkeypatch.setattr(prefect_api.sys, "executable", "/bin/false")
+def test_a_server_that_dies_is_one_clear_line_with_its_last_words(prefect_home, monkeypatch):
+    broken = prefect_home / "python"
+    broken.write_text("#!/bin/sh\necho starting >&2\necho 'No module named uvicorn' >&2\nexit 1\n", encoding="utf-8")
+    broken.chmod(0o755)
+    monkeypatch.setattr(prefect_api.sys, "executable", str(broken))
     api = prefect_api.start_early()
     try:
-        with pytest.raises(prefect_api.UserError, match="^the temporary Prefect API server exited with code 1 before it was ready$"):
+        with pytest.raises(prefect_api.UserError) as e:
             api.wait_ready(timeout=10)
     finally:
         api.stop()
+    assert str(e.value) == "the temporary Prefect API server exited with code 1 before it was ready: No module named uvicorn"
