@@ -9,7 +9,7 @@ from pathlib import Path
 from rich.console import Console
 from rich.table import Table
 
-COLUMNS = [("site_id", "site"), ("pages", "pages"), ("documents", "documents"), ("documents_new", "new"),
+COLUMNS = [("site_id", "site"), ("mode", "crawl"), ("pages", "pages"), ("documents", "documents"), ("documents_new", "new"),
            ("documents_changed", "changed"), ("documents_unchanged", "unchanged"), ("facts", "facts"),
            ("skipped_known", "skipped"), ("error_count", "errors"), ("newest_document_date", "newest")]
 
