@@ -20,7 +20,7 @@ from protego import Protego
 from crawlers.archive import WarcArchive
 from crawlers.crawl_log import CrawlLog, error_of_exception, outcome_of_status
 from crawlers.html import hrefs_of, parse_html
-from crawlers.replay import WarcIndex
+from crawlers.replay import WarcIndex, archive_signature
 from crawlers.settings import DOWNLOAD_MAXSIZE, USER_AGENT
 from transforms.urls import canonical_url, same_site
 
@@ -37,9 +37,6 @@ class Answer:
     error: str | None = None
     archived_at: str | None = None          # replay: when the archive captured it
 
-    def header(self, name: str) -> str | None:
-        return next((v for k, v in self.headers if k.lower() == name.lower()), None)
-
 
 def answer_of(url: str, status: int, headers: list[tuple[str, str]], body: bytes, archived_at: str | None = None) -> Answer:
     outcome = outcome_of_status(status)
@@ -48,8 +45,8 @@ def answer_of(url: str, status: int, headers: list[tuple[str, str]], body: bytes
 
 
 @lru_cache(maxsize=4)
-def _shared_index(paths: tuple[str, ...], cache_dir: str | None) -> WarcIndex:
-    # One index per run for all the probes of a flow (they run in threads of one process).
+def _shared_index(paths: tuple[str, ...], cache_dir: str | None, signature: tuple) -> WarcIndex:
+    # One index for all the probes of a flow (threads of one process), until an archive changes.
     return WarcIndex(list(paths), cache_dir)
 
 
@@ -57,7 +54,8 @@ class ReplayFetcher:
     """Answers from WARC/WACZ archives, as the replay crawl does (robots.txt included)."""
 
     def __init__(self, paths: list[str], cache_dir: str | Path | None = None):
-        self.index = _shared_index(tuple(str(p) for p in paths), str(cache_dir) if cache_dir else None)
+        self.index = _shared_index(tuple(str(p) for p in paths), str(cache_dir) if cache_dir else None,
+                                   archive_signature(paths))
 
     def fetch(self, url: str, validators: dict[str, str] | None = None) -> Answer:
         stored = self.index.get(url)

@@ -174,6 +174,12 @@ def _save_index(f: Path, found: list, root) -> None:
     os.replace(tmp, p)  # atomic: a concurrent process reads the whole index or none
 
 
+def archive_signature(paths) -> tuple:
+    """What identifies the archives' contents: each file's path, size and modification time."""
+    files = [f for p in paths for f in _archive_files(Path(p))]
+    return tuple((str(f), f.stat().st_size, f.stat().st_mtime_ns) for f in files)
+
+
 def _archive_files(p: Path) -> list[Path]:
     if p.is_dir():
         return sorted(f for f in p.rglob("*") if f.is_file() and _is_archive(f))

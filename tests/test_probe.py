@@ -168,3 +168,13 @@ def test_live_probe_refuses_private_addresses(tmp_path):
     write_warc(lake.raw_dir("R1") / "portal.warc.gz", {"http://127.0.0.1:9/tin-tuc": (200, page([]))})
     v = probe_site(lake, "R2", site, SiteHistory("R1", {"http://127.0.0.1:9/tin-tuc": "R1"}), None)
     assert v.reason == "start page http://127.0.0.1:9/tin-tuc answered 127.0.0.1 is a private address: not fetched"
+
+
+def test_an_archive_rewritten_in_place_is_read_again(tmp_path):
+    links = [f"{BASE}/bai-1.html"]
+    lake = lake_with_last_run(tmp_path, page(links))
+    replay = tmp_path / "same-path.warc.gz"
+    write_warc(replay, {START: (200, page(links))})
+    assert probe_site(lake, "R2", SITE, history(), [str(replay)]).unchanged is True
+    write_warc(replay, {START: (200, page([f"{BASE}/bai-2.html", *links]))})
+    assert probe_site(lake, "R3", SITE, history(), [str(replay)]).reason == f"start page {START} links to 1 new page(s)"
