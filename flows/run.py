@@ -31,13 +31,17 @@ from flows.lake import Lake, read_jsonl
 from flows.prefect_api import EarlyApi, using
 from flows.publish import PublishError, assemble, publish
 from flows.remote import working_lake
-from flows.run_report import print_summary, write_report_json
+from flows.run_report import (
+    conflicts_section,
+    crawl_mode,
+    offered_before,
+    print_summary,
+    site_report,
+    write_report_json,
+)
 from flows.unchanged import SiteHistory, Verdict, probe_log_path, probe_site, site_histories
-from flows.validate import site_alarms
 from transforms.documents import SiteInfo
 from transforms.urls import canonical_url
-
-ERROR_OUTCOMES = ("http_error", "network_error", "parse_error", "robots_disallowed")
 
 
 def site_info(s: Site) -> SiteInfo:
@@ -113,29 +117,6 @@ def _history(lake: Lake, sites: list[Site]) -> tuple[dict[str, list[str]], Count
     return known, Counter(d["site_id"] for d in docs), histories
 
 
-def _mode(full: bool, known: list[str]) -> str:
-    return "full" if full or not known else "incremental"
-
-
-def _offered_before(lake: Lake, limit: int = 60) -> dict[tuple[str, str], int]:
-    """Pages each site offered (fetched, or skipped as known) in its last published run of each mode: an
-    incremental crawl that stops paging early is compared with the last incremental one, not a full one."""
-    out: dict[tuple[str, str], int] = {}
-    runs = sorted((lake.root / "runs").glob("*/run_report.json"), reverse=True)[:limit]
-    for path in runs:
-        try:
-            report = json.loads(path.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            continue
-        if report.get("status") != "published":
-            continue
-        for s in report.get("sites", []):
-            mode = s.get("mode") or ("incremental" if s.get("skipped_known") else "full")
-            if mode != "unchanged":
-                out.setdefault((s["site_id"], mode), s.get("pages", 0) + s.get("skipped_known", 0))
-    return out
-
-
 def _published_report(lake: Lake) -> dict | None:
     rel = lake.current_release()
     path = rel / "run_report.json" if rel else None
@@ -158,46 +139,6 @@ def _crawl_outcomes(lake: Lake, run_id: str, sid: str) -> tuple[Counter, set[str
     return outcomes, skipped
 
 
-REPORTED_CONFLICTS = 200
-REPORTED_SOURCES = 20
-
-
-def _compact(conflict: dict) -> dict:
-    """A conflict as the report lists it: its first values and sources, and how many there are."""
-    return {**conflict, "values": conflict["values"][:REPORTED_SOURCES], "n_values": len(conflict["values"]),
-            "sources": conflict["sources"][:REPORTED_SOURCES], "n_sources": len(conflict["sources"])}
-
-
-def _conflicts(conflicts: list[dict] | None, last_report: dict | None) -> dict:
-    if conflicts is None:  # the facts did not change: neither did their conflicts
-        last = last_report or {}
-        return {"conflicts": last.get("conflicts", []), "conflicts_total": last.get("conflicts_total", len(last.get("conflicts", [])))}
-    return {"conflicts": [_compact(c) for c in conflicts[:REPORTED_CONFLICTS]], "conflicts_total": len(conflicts)}
-
-
-def _site_report(sid: str, crawl: dict, built: dict, counts: dict, before_docs: int,
-                 offered_before: dict[tuple[str, str], int], mode: str, outcomes: Counter) -> dict:
-    errors = {k: outcomes[k] for k in ERROR_OUTCOMES if outcomes.get(k)}
-    failed = crawl.get("error") if not crawl.get("ok") else None
-    failed = failed or built.get("error")
-    offered = outcomes.get("ok", 0) + outcomes.get("skipped_known", 0)  # an incremental run skips, it does not lose
-    mode = "unchanged" if crawl.get("unchanged") else mode
-    if mode == "unchanged":
-        alarms = []  # it answered, and offers what it offered last run
-    else:
-        alarms = site_alarms(sid, offered, built.get("records", 0) + outcomes.get("skipped_known", 0),
-                             before_docs, offered_before.get((sid, mode)), built.get("missing", {}), failed)
-    return {"site_id": sid, "ok": failed is None, "pages": outcomes.get("ok", 0), "requests": sum(outcomes.values()),
-            "documents": built.get("documents", 0), "documents_new": counts.get("new", 0),
-            "documents_changed": counts.get("changed", 0), "documents_unchanged": counts.get("unchanged", 0),
-            "facts": built.get("facts", 0), "skipped_known": outcomes.get("skipped_known", 0),
-            "errors": errors, "error_count": sum(errors.values()), "alarms": alarms,
-            "warnings": built.get("warnings", [])[:200], "newest_document_date": built.get("newest_date"),
-            "crawl_seconds": round(crawl.get("seconds", 0.0), 2),
-            "crawled": mode != "unchanged", "mode": mode, "probe": crawl.get("probe"),
-            "exit_reason": (crawl.get("summary") or {}).get("exit_reason")}
-
-
 @flow(name="cchc-nightly", log_prints=False)
 def nightly(lake_root: str, sites_file: str, site_ids: list[str] | None = None, replay: list[str] | None = None,
             full: bool = False, show_progress: bool = True, max_pages: int | None = None) -> dict:
@@ -209,7 +150,7 @@ def nightly(lake_root: str, sites_file: str, site_ids: list[str] | None = None, 
     started = dt.datetime.now(dt.UTC)
     sites = {s.id: s for s in load_registry(Path(sites_file)) if site_ids is None or s.id in site_ids}
     known, docs_before, histories = _history(lake, list(sites.values()))
-    offered_before = _offered_before(lake)
+    offered = offered_before(lake.root)
     crawls, builds = {}, {}
     progress = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                         console=Console(stderr=True), disable=not show_progress, transient=False)
@@ -245,10 +186,10 @@ def nightly(lake_root: str, sites_file: str, site_ids: list[str] | None = None, 
     t_merge = time.monotonic()
     report = {"run_id": run_id, "started_at": started.isoformat(), "sites_file": sites_file,
               "replay": replay, "full": full, "stale_staging_removed": stale, "sites": [], "alarms": [],
-              **_conflicts(merged.conflicts, _published_report(lake)), "counts": {k: t.num_rows for k, t in merged.tables.items()}}
+              **conflicts_section(merged.conflicts, _published_report(lake)), "counts": {k: t.num_rows for k, t in merged.tables.items()}}
     for sid in sites:
-        s = _site_report(sid, crawls.get(sid, {}), builds.get(sid, {}), merged.per_site.get(sid, {}),
-                         docs_before.get(sid, 0), offered_before, _mode(full, known.get(sid, [])), logs[sid][0])
+        s = site_report(sid, crawls.get(sid, {}), builds.get(sid, {}), merged.per_site.get(sid, {}),
+                         docs_before.get(sid, 0), offered, crawl_mode(full, known.get(sid, [])), logs[sid][0])
         report["sites"].append(s)
         report["alarms"].extend(s["alarms"])
     report["finished_at"] = dt.datetime.now(dt.UTC).isoformat()

@@ -4,14 +4,86 @@ from __future__ import annotations
 import html
 import json
 import sys
+from collections import Counter
 from pathlib import Path
 
 from rich.console import Console
 from rich.table import Table
 
+from flows.validate import site_alarms
+
+ERROR_OUTCOMES = ("http_error", "network_error", "parse_error", "robots_disallowed")
+
 COLUMNS = [("site_id", "site"), ("mode", "crawl"), ("pages", "pages"), ("documents", "documents"), ("documents_new", "new"),
            ("documents_changed", "changed"), ("documents_unchanged", "unchanged"), ("facts", "facts"),
            ("skipped_known", "skipped"), ("error_count", "errors"), ("newest_document_date", "newest")]
+
+
+def crawl_mode(full: bool, known: list[str]) -> str:
+    """How a site is crawled: everything (--full, or nothing known yet), or what is new."""
+    return "full" if full or not known else "incremental"
+
+
+def offered_before(lake_root: Path, limit: int = 60) -> dict[tuple[str, str], int]:
+    """Pages each site offered (fetched, or skipped as known) in its last published run of each mode: an
+    incremental crawl that stops paging early is compared with the last incremental one, not a full one."""
+    out: dict[tuple[str, str], int] = {}
+    runs = sorted((Path(lake_root) / "runs").glob("*/run_report.json"), reverse=True)[:limit]
+    for path in runs:
+        try:
+            report = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            continue
+        if report.get("status") != "published":
+            continue
+        for s in report.get("sites", []):
+            mode = s.get("mode") or ("incremental" if s.get("skipped_known") else "full")
+            if mode != "unchanged":
+                out.setdefault((s["site_id"], mode), s.get("pages", 0) + s.get("skipped_known", 0))
+    return out
+
+
+REPORTED_CONFLICTS = 200
+REPORTED_SOURCES = 20
+
+
+def _compact(conflict: dict) -> dict:
+    """A conflict as the report lists it: its first values and sources, and how many there are."""
+    return {**conflict, "values": conflict["values"][:REPORTED_SOURCES], "n_values": len(conflict["values"]),
+            "sources": conflict["sources"][:REPORTED_SOURCES], "n_sources": len(conflict["sources"])}
+
+
+def conflicts_section(conflicts: list[dict] | None, last_report: dict | None) -> dict:
+    """The report's conflicts: this run's, or, when the facts did not change (None), the last report's."""
+    if conflicts is None:  # the facts did not change: neither did their conflicts
+        last = last_report or {}
+        return {"conflicts": last.get("conflicts", []), "conflicts_total": last.get("conflicts_total", len(last.get("conflicts", [])))}
+    return {"conflicts": [_compact(c) for c in conflicts[:REPORTED_CONFLICTS]], "conflicts_total": len(conflicts)}
+
+
+def site_report(sid: str, crawl: dict, built: dict, counts: dict, before_docs: int,
+                before: dict[tuple[str, str], int], mode: str, outcomes: Counter) -> dict:
+    """One site's entry: what its crawl (or probe), transform and merge did, and its alarms. `before` is
+    offered_before(), `mode` crawl_mode()."""
+    errors = {k: outcomes[k] for k in ERROR_OUTCOMES if outcomes.get(k)}
+    failed = crawl.get("error") if not crawl.get("ok") else None
+    failed = failed or built.get("error")
+    offered = outcomes.get("ok", 0) + outcomes.get("skipped_known", 0)  # an incremental run skips, it does not lose
+    mode = "unchanged" if crawl.get("unchanged") else mode
+    if mode == "unchanged":
+        alarms = []  # it answered, and offers what it offered last run
+    else:
+        alarms = site_alarms(sid, offered, built.get("records", 0) + outcomes.get("skipped_known", 0),
+                             before_docs, before.get((sid, mode)), built.get("missing", {}), failed)
+    return {"site_id": sid, "ok": failed is None, "pages": outcomes.get("ok", 0), "requests": sum(outcomes.values()),
+            "documents": built.get("documents", 0), "documents_new": counts.get("new", 0),
+            "documents_changed": counts.get("changed", 0), "documents_unchanged": counts.get("unchanged", 0),
+            "facts": built.get("facts", 0), "skipped_known": outcomes.get("skipped_known", 0),
+            "errors": errors, "error_count": sum(errors.values()), "alarms": alarms,
+            "warnings": built.get("warnings", [])[:200], "newest_document_date": built.get("newest_date"),
+            "crawl_seconds": round(crawl.get("seconds", 0.0), 2),
+            "crawled": mode != "unchanged", "mode": mode, "probe": crawl.get("probe"),
+            "exit_reason": (crawl.get("summary") or {}).get("exit_reason")}
 
 
 def write_report_json(path: Path, report: dict) -> None:

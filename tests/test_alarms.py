@@ -3,7 +3,7 @@ import json
 from collections import Counter
 
 from flows.lake import Lake
-from flows.run import _offered_before, _site_report
+from flows.run_report import offered_before, site_report
 from flows.validate import site_alarms
 
 
@@ -29,19 +29,19 @@ def test_offered_before_is_per_mode_from_published_runs(tmp_path):
     write_report(lake, "R3", "published", [{"site_id": "a", "mode": "unchanged", "pages": 2, "skipped_known": 0}])
     write_report(lake, "R4", "not published: documents: empty release",
                  [{"site_id": "a", "mode": "incremental", "pages": 1, "skipped_known": 0}])
-    assert _offered_before(lake) == {("a", "full"): 600, ("a", "incremental"): 65}
+    assert offered_before(lake.root) == {("a", "full"): 600, ("a", "incremental"): 65}
 
 
 def test_an_incremental_crawl_is_not_compared_with_a_full_one():
     before = {("a", "full"): 600, ("a", "incremental"): 65}
     outcomes = Counter({"ok": 4, "skipped_known": 58})
     built = {"records": 4, "documents": 4, "missing": {}}
-    report = _site_report("a", {"ok": True, "summary": {"exit_reason": "finished"}}, built, {}, 300, before,
+    report = site_report("a", {"ok": True, "summary": {"exit_reason": "finished"}}, built, {}, 300, before,
                           "incremental", outcomes)
     assert (report["mode"], report["alarms"]) == ("incremental", [])
-    thin = _site_report("a", {"ok": True}, built, {}, 300, before, "incremental", Counter({"ok": 4, "skipped_known": 20}))
+    thin = site_report("a", {"ok": True}, built, {}, 300, before, "incremental", Counter({"ok": 4, "skipped_known": 20}))
     assert thin["alarms"] == ["a: yield drop: 24 pages offered, 65 in the last run of this kind"]
-    probed = _site_report("a", {"ok": True, "unchanged": True, "probe": "start pages link to nothing new",
+    probed = site_report("a", {"ok": True, "unchanged": True, "probe": "start pages link to nothing new",
                                 "summary": {"exit_reason": "unchanged"}}, {}, {}, 300, before, "incremental",
                           Counter({"ok": 2}))
     assert (probed["mode"], probed["crawled"], probed["alarms"], probed["exit_reason"]) == (
