@@ -2,6 +2,8 @@
 
 Views use absolute paths of the resolved release folder (releases/<run_id>/), which
 never changes once published, so the file keeps working after `published` moves on.
+A release copied elsewhere (a pulled remote lake, a download) gets its views rebuilt:
+by `pull`, or in memory by connect_release when the file's views name other paths.
 """
 from __future__ import annotations
 
@@ -56,6 +58,13 @@ def release_dir(lake: str | Path) -> Path:
     return published.resolve()
 
 
+def _views_here(con: duckdb.DuckDBPyConnection, rel: Path) -> bool:
+    """Whether the views read this release's files (not those of the folder it was copied from)."""
+    sql = con.execute("SELECT sql FROM duckdb_views() WHERE NOT internal").fetchall()
+    prefix = "'" + (str(rel) + os.sep).replace("'", "''")
+    return bool(sql) and all(prefix in s for (s,) in sql)
+
+
 def connect_release(lake: str | Path) -> duckdb.DuckDBPyConnection:
     """Read-only connection to the published release, timestamps shown in UTC."""
     from flows.errors import UserError
@@ -63,9 +72,11 @@ def connect_release(lake: str | Path) -> duckdb.DuckDBPyConnection:
     rel = release_dir(lake)
     db = rel / DUCKDB_NAME
     try:
-        if db.is_file():
-            con = duckdb.connect(str(db), read_only=True)
-        else:  # a release published without the DuckDB file: same views, in memory
+        con = duckdb.connect(str(db), read_only=True) if db.is_file() else None
+        if con is not None and not _views_here(con, rel):
+            con.close()
+            con = None
+        if con is None:  # no DuckDB file, or one made where the release was built: same views, in memory
             con = duckdb.connect(":memory:")
             for table in TABLE_NAMES:
                 if (rel / table).is_dir():

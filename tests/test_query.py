@@ -30,6 +30,22 @@ def test_count_csv(lake):
     assert (r.returncode, r.stdout, r.stderr) == (0, "n\n4\n", "")
 
 
+def test_a_release_copied_elsewhere_reads_its_own_files(lake, tmp_path):
+    import shutil
+
+    copy = tmp_path / "copy"
+    shutil.copytree(lake / "releases", copy / "releases", symlinks=True)
+    os.symlink(os.readlink(lake / "published"), copy / "published")
+    # The copy's cchc.duckdb names the original's files; with the original renamed away, they are gone.
+    moved = lake.with_name(lake.name + "-away")
+    lake.rename(moved)
+    try:
+        r = cchc("select count(*) as n from documents", "--format", "csv", "--lake", str(copy))
+    finally:
+        moved.rename(lake)
+    assert (r.returncode, r.stdout, r.stderr) == (0, "n\n4\n", "")
+
+
 def test_json_keeps_diacritics_and_shows_utc(lake):
     r = cchc("select title, published_date, first_seen_at from documents where doc_type = 'plan'",
              "--format", "json", "--lake", str(lake))

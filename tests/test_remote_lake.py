@@ -1,4 +1,7 @@
 """--lake as an fsspec URL: a run over memory:// pushes its release and moves the pointer last."""
+import shutil
+
+import duckdb
 import fsspec
 import pytest
 
@@ -25,11 +28,15 @@ def test_run_and_query_over_a_memory_lake(tmp_path, monkeypatch, capsys):
     run_id = fs.cat_file("/cchc-test-lake/PUBLISHED").decode().strip()
     assert fs.exists(f"/cchc-test-lake/releases/{run_id}/documents/part-0.parquet")
     assert fs.exists(f"/cchc-test-lake/raw/{run_id}/demo-chiso-quocgia.warc.gz")
-    # A fresh cache pulls the published release back before querying.
+    # A fresh cache pulls the published release back before querying; the first cache is gone.
+    shutil.rmtree(tmp_path / "cache")
     monkeypatch.setenv("CCHC_LAKE_CACHE", str(tmp_path / "cache2"))
     capsys.readouterr()
     assert main(["query", "select count(*) as n from documents", "--format", "csv",
                  "--lake", "memory://cchc-test-lake"]) == 0
     assert capsys.readouterr().out.strip().splitlines() == ["n", "3"]
+    pulled = duckdb.connect(str(next((tmp_path / "cache2").rglob("cchc.duckdb"))), read_only=True)
+    (view,) = pulled.execute("SELECT sql FROM duckdb_views() WHERE view_name = 'documents'").fetchone()
+    assert str(tmp_path / "cache2") in view  # rewritten for the copy, usable by any DuckDB client
     if not fs.exists("/cchc-test-lake/PUBLISHED"):
         pytest.fail("pointer vanished")
