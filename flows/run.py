@@ -108,12 +108,18 @@ def new_run_id(lake: Lake) -> str:
 
 def _history(lake: Lake, sites: list[Site]) -> tuple[dict[str, list[str]], Counter, dict[str, SiteHistory]]:
     """Known URLs per site, documents per site, and what a probe needs."""
-    docs = lake.read_published("documents", ["site_id", "url"]).to_pylist()
+    docs = lake.read_published("documents", ["site_id", "url", "last_seen_at"]).to_pylist()
     known: dict[str, list[str]] = {}
+    newest: dict[str, object] = {}
     for d in docs:
         known.setdefault(d["site_id"], []).append(d["url"])
+        if d["last_seen_at"] is not None:
+            newest[d["site_id"]] = max(newest.get(d["site_id"], d["last_seen_at"]), d["last_seen_at"])
     table = lake.read_published("crawl_log", ["run_id", "site_id", "url", "status", "outcome", "error"])
     histories = site_histories(table, _published_report(lake), sites)
+    for d in docs:
+        if d["site_id"] in histories and d["last_seen_at"] == newest.get(d["site_id"]):
+            histories[d["site_id"]].last_seen.append(d["url"])
     return known, Counter(d["site_id"] for d in docs), histories
 
 
@@ -181,8 +187,7 @@ def nightly(lake_root: str, sites_file: str, site_ids: list[str] | None = None, 
         logs = {sid: _crawl_outcomes(lake, run_id, sid) for sid in sites}
         seen = set().union(*(skipped for _, skipped in logs.values()))
         folders = [b["folder"] for b in builds.values() if b.get("folder")]
-        unchanged = frozenset(sid for sid, c in crawls.items() if c.get("unchanged"))
-        merged = assemble(lake, run_id, now, folders, seen, unchanged)
+        merged = assemble(lake, run_id, now, folders, seen)
     t_merge = time.monotonic()
     report = {"run_id": run_id, "started_at": started.isoformat(), "sites_file": sites_file,
               "replay": replay, "full": full, "stale_staging_removed": stale, "sites": [], "alarms": [],

@@ -33,6 +33,7 @@ class SiteHistory:
     last_run: str
     last_ok_run: dict[str, str]                       # start page (canonical URL) -> run that last got a 200
     failed: list[str] = field(default_factory=list)   # URLs that failed retryably in the last run
+    last_seen: list[str] = field(default_factory=list)  # pages the last run saw (fetched or skipped as known)
 
 
 @dataclass
@@ -93,7 +94,12 @@ def probe_site(lake: Lake, run_id: str, site: Site, history: SiteHistory, replay
     fetcher = ReplayFetcher(replay, cache_dir=lake.root / "cache" / "replay-index") if replay else LiveFetcher()
     probe = Probe(fetcher, site.id, run_id, raw, lake.work_dir(run_id, site.id))
     try:
-        return _judge(lake, site, history, probe)
+        verdict = _judge(lake, site, history, probe)
+        if verdict.unchanged:
+            # What the last run saw, the site still offers: skipped as known, as a crawl would have.
+            for url in history.last_seen:
+                probe.log.write(url, "skipped_known", None, 0, "known from an earlier run; the site offers nothing new")
+        return verdict
     finally:
         probe.close()
         if isinstance(fetcher, LiveFetcher):

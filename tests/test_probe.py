@@ -38,8 +38,8 @@ def lake_with_last_run(tmp_path, start_body: bytes, headers=()) -> Lake:
     return lake
 
 
-def history(failed=()) -> SiteHistory:
-    return SiteHistory(last_run="R1", last_ok_run={START: "R1"}, failed=list(failed))
+def history(failed=(), last_seen=()) -> SiteHistory:
+    return SiteHistory(last_run="R1", last_ok_run={START: "R1"}, failed=list(failed), last_seen=list(last_seen))
 
 
 def probe_rows(lake: Lake) -> list[dict]:
@@ -71,10 +71,10 @@ def test_replayed_start_page_that_links_to_nothing_new_means_unchanged(tmp_path)
     lake = lake_with_last_run(tmp_path, page(links, counter=7))
     # Tonight: the visitor counter moved and the oldest item dropped off; nothing new.
     replay = write_warc(tmp_path / "tonight.warc.gz", {f"{BASE}/robots.txt": (404, b""), START: (200, page(links[:2], counter=9))})
-    v = probe_site(lake, "R2", SITE, history(), [str(replay)])
+    v = probe_site(lake, "R2", SITE, history(last_seen=links), [str(replay)])
     assert (v.unchanged, v.reason) == (True, "start pages link to nothing new")
     assert [(r["url"], r["outcome"], r["status"]) for r in probe_rows(lake)] == [
-        (f"{BASE}/robots.txt", "http_error", 404), (START, "ok", 200)]
+        (f"{BASE}/robots.txt", "http_error", 404), (START, "ok", 200), *((u, "skipped_known", None) for u in links)]
     archived = WarcIndex([lake.raw_dir("R2") / "portal.probe.warc.gz"])
     assert archived.get(START).body == page(links[:2], counter=9)
 
