@@ -187,7 +187,8 @@ def nightly(lake_root: str, sites_file: str, site_ids: list[str] | None = None, 
         logs = {sid: _crawl_outcomes(lake, run_id, sid) for sid in sites}
         seen = set().union(*(skipped for _, skipped in logs.values()))
         folders = [b["folder"] for b in builds.values() if b.get("folder")]
-        merged = assemble(lake, run_id, now, folders, seen)
+        unchanged = frozenset(sid for sid, c in crawls.items() if c.get("unchanged"))
+        merged = assemble(lake, run_id, now, folders, seen, unchanged)
     t_merge = time.monotonic()
     report = {"run_id": run_id, "started_at": started.isoformat(), "sites_file": sites_file,
               "replay": replay, "full": full, "stale_staging_removed": stale, "sites": [], "alarms": [],

@@ -40,6 +40,7 @@ class SiteHistory:
 class Verdict:
     unchanged: bool
     reason: str
+    linked: set[str] = field(default_factory=set)     # what the start pages link to (canonical URLs)
 
 
 def _retryable(outcome: str, status: int | None, error: str | None) -> bool:
@@ -96,9 +97,9 @@ def probe_site(lake: Lake, run_id: str, site: Site, history: SiteHistory, replay
     try:
         verdict = _judge(lake, site, history, probe)
         if verdict.unchanged:
-            # What the last run saw, the site still offers: skipped as known, as a crawl would have.
-            for url in history.last_seen:
-                probe.log.write(url, "skipped_known", None, 0, "known from an earlier run; the site offers nothing new")
+            # The known pages the start pages link to are skipped, as a crawl would have logged them.
+            for url in sorted(verdict.linked & {canonical_url(u) for u in history.last_seen}):
+                probe.log.write(url, "skipped_known", None, 0, "known from an earlier run")
         return verdict
     finally:
         probe.close()
@@ -107,23 +108,26 @@ def probe_site(lake: Lake, run_id: str, site: Site, history: SiteHistory, replay
 
 
 def _judge(lake: Lake, site: Site, history: SiteHistory, probe: Probe) -> Verdict:
+    linked: set[str] = set()
     for url in site.start_urls:
         prev = _previous(lake, site.id, history.last_ok_run.get(canonical_url(url)), url)
         if prev is None:
             return Verdict(False, f"no earlier copy of the start page {url}")
         a = probe.get(url, _validators(prev))
         if a.status == 304 or (a.status == 200 and a.body == prev.body):
+            linked |= site_links(prev.body, url, site.base_url)
             continue
         if a.status != 200:
             return Verdict(False, f"start page {url} answered {a.status or a.error}")
         now, old = site_links(a.body, url, site.base_url), site_links(prev.body, url, site.base_url)
         if not now <= old:
             return Verdict(False, f"start page {url} links to {len(now - old)} new page(s)")
+        linked |= now
     for url in history.failed:
         a = probe.get(url)
         if a.status is not None and a.status < 400:
             return Verdict(False, f"{url} failed last run and answers {a.status} now")
-    return Verdict(True, "start pages link to nothing new")
+    return Verdict(True, "start pages link to nothing new", linked)
 
 
 def probe_log_path(lake: Lake, run_id: str, site_id: str) -> Path:
