@@ -29,7 +29,7 @@ PORT_IN_USE_EXIT = 3  # uvicorn's exit code when the port was taken between our 
 
 
 class EarlyApi:
-    """The server process, its URL, and what PREFECT_API_URL was before (restored on stop)."""
+    """The server process, its URL, and the file that keeps its output."""
 
     def __init__(self):
         self.process: subprocess.Popen | None = None

@@ -43,14 +43,8 @@ def _read_rows(folders: list[str], table: str) -> list[dict]:
     return conform(table, ds.dataset(paths, format="parquet").to_table()).to_pylist()
 
 
-def assemble(lake: Lake, run_id: str, now: dt.datetime, row_folders: list[str], seen_urls: set[str],
-             unchanged_sites: frozenset[str] = frozenset()) -> Assembled:
-    """`unchanged_sites` were probed, not crawled (flows/unchanged.py): what their last run saw, they still offer."""
+def assemble(lake: Lake, run_id: str, now: dt.datetime, row_folders: list[str], seen_urls: set[str]) -> Assembled:
     prev_docs = {d["doc_id"]: d for d in lake.read_published("documents").to_pylist()}
-    last_seen: dict[str, dt.datetime] = {}
-    for d in prev_docs.values():
-        if d["site_id"] in unchanged_sites and d["last_seen_at"] is not None:
-            last_seen[d["site_id"]] = max(last_seen.get(d["site_id"], d["last_seen_at"]), d["last_seen_at"])
     new_docs = _read_rows(row_folders, "documents")
     out = Assembled(tables={})
     docs: dict[str, dict] = dict(prev_docs)
@@ -72,8 +66,7 @@ def assemble(lake: Lake, run_id: str, now: dt.datetime, row_folders: list[str], 
             site["changed" if changed else "unchanged"] += 1
         docs[d["doc_id"]] = d
         reread.add(d["doc_id"])
-    seen_ids = reread | {d["doc_id"] for d in docs.values() if d["url"] in seen_urls
-                         or (d["site_id"] in last_seen and d["last_seen_at"] == last_seen[d["site_id"]])}
+    seen_ids = reread | {d["doc_id"] for d in docs.values() if d["url"] in seen_urls}
     for d in docs.values():
         # Skipped as known: still linked from the site; so are the attachments of a page seen this run.
         if d["doc_id"] not in reread and (d["doc_id"] in seen_ids or d.get("parent_doc_id") in seen_ids):

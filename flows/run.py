@@ -106,7 +106,8 @@ def new_run_id(lake: Lake) -> str:
     return run_id
 
 
-def _history(lake: Lake, sites: list[Site]) -> tuple[dict[str, list[str]], Counter, dict[str, SiteHistory]]:
+def _history(lake: Lake, sites: list[Site], last_report: dict | None) -> tuple[dict[str, list[str]], Counter,
+                                                                               dict[str, SiteHistory]]:
     """Known URLs per site, documents per site, and what a probe needs."""
     docs = lake.read_published("documents", ["site_id", "url", "last_seen_at"]).to_pylist()
     known: dict[str, list[str]] = {}
@@ -116,7 +117,7 @@ def _history(lake: Lake, sites: list[Site]) -> tuple[dict[str, list[str]], Count
         if d["last_seen_at"] is not None:
             newest[d["site_id"]] = max(newest.get(d["site_id"], d["last_seen_at"]), d["last_seen_at"])
     table = lake.read_published("crawl_log", ["run_id", "site_id", "url", "status", "outcome", "error"])
-    histories = site_histories(table, _published_report(lake), sites)
+    histories = site_histories(table, last_report, sites)
     for d in docs:
         if d["site_id"] in histories and d["last_seen_at"] == newest.get(d["site_id"]):
             histories[d["site_id"]].last_seen.append(d["url"])
@@ -155,7 +156,8 @@ def nightly(lake_root: str, sites_file: str, site_ids: list[str] | None = None, 
     run_id = new_run_id(lake)
     started = dt.datetime.now(dt.UTC)
     sites = {s.id: s for s in load_registry(Path(sites_file)) if site_ids is None or s.id in site_ids}
-    known, docs_before, histories = _history(lake, list(sites.values()))
+    last_report = _published_report(lake)  # the release this run builds on
+    known, docs_before, histories = _history(lake, list(sites.values()), last_report)
     offered = offered_before(lake.root)
     crawls, builds = {}, {}
     progress = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
@@ -186,13 +188,14 @@ def nightly(lake_root: str, sites_file: str, site_ids: list[str] | None = None, 
         now = dt.datetime.now(dt.UTC)
         logs = {sid: _crawl_outcomes(lake, run_id, sid) for sid in sites}
         seen = set().union(*(skipped for _, skipped in logs.values()))
+        # A site found unchanged still offers every page its last run saw.
+        seen.update(*(histories[sid].last_seen for sid, c in crawls.items() if c.get("unchanged")))
         folders = [b["folder"] for b in builds.values() if b.get("folder")]
-        unchanged = frozenset(sid for sid, c in crawls.items() if c.get("unchanged"))
-        merged = assemble(lake, run_id, now, folders, seen, unchanged)
+        merged = assemble(lake, run_id, now, folders, seen)
     t_merge = time.monotonic()
     report = {"run_id": run_id, "started_at": started.isoformat(), "sites_file": sites_file,
               "replay": replay, "full": full, "stale_staging_removed": stale, "sites": [], "alarms": [],
-              **conflicts_section(merged.conflicts, _published_report(lake)), "counts": {k: t.num_rows for k, t in merged.tables.items()}}
+              **conflicts_section(merged.conflicts, last_report), "counts": {k: t.num_rows for k, t in merged.tables.items()}}
     for sid in sites:
         s = site_report(sid, crawls.get(sid, {}), builds.get(sid, {}), merged.per_site.get(sid, {}),
                          docs_before.get(sid, 0), offered, crawl_mode(full, known.get(sid, [])), logs[sid][0])
