@@ -13,12 +13,14 @@ from urllib.parse import urlsplit
 
 from transforms.urls import same_site
 
-CMS_FAMILIES = ("nukeviet", "liferay", "sharepoint", "newspaper", "cityportal", "stats", "national", "auto")
+CMS_FAMILIES = ("nukeviet", "liferay", "sharepoint", "newspaper", "cityportal", "stats", "national", "dichvucong", "auto")
 KINDS = ("news", "stats", "national")
 LEVELS = ("national", "province", "department", "district", "newspaper")
 
 REQUIRED = ("id", "name", "cms", "kind", "base_url", "start_urls", "level")
 OPTIONAL = ("province", "agency", "district")
+# Typed optional keys: `verified` (any site), `since` (first year to collect; dichvucong only).
+TYPED_OPTIONAL = ("verified", "since")
 
 _ID = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
 _PROVINCE = re.compile(r"^\d{2}$")
@@ -36,6 +38,8 @@ class Site:
     province: str | None = None
     agency: str | None = None
     district: str | None = None
+    verified: bool = False
+    since: int | None = None
 
 
 class RegistryError(Exception):
@@ -90,7 +94,7 @@ def _parse_site(fname: str, n: int, table: dict) -> Site:
         return RegistryError(f"{fname}: {label}: {msg}")
 
     for key in table:
-        if key not in REQUIRED and key not in OPTIONAL:
+        if key not in REQUIRED and key not in OPTIONAL and key not in TYPED_OPTIONAL:
             raise fail(f"unknown key '{key}'")
     for key in REQUIRED:
         if key not in table:
@@ -107,6 +111,7 @@ def _parse_site(fname: str, n: int, table: dict) -> Site:
     _check_choice(fail, table, "level", LEVELS)
     if "province" in table and not _PROVINCE.match(table["province"]):
         raise fail(f"province must be a two-digit GSO code, got '{table['province']}'")
+    verified, since = _parse_typed(fail, table)
     base_url = table["base_url"]
     if not _is_http_url(base_url):
         raise fail(f"base_url is not an http(s) URL: '{base_url}'")
@@ -114,8 +119,22 @@ def _parse_site(fname: str, n: int, table: dict) -> Site:
     return Site(
         id=table["id"], name=table["name"], cms=table["cms"], kind=table["kind"], base_url=base_url,
         start_urls=start_urls, level=table["level"], province=table.get("province"),
-        agency=table.get("agency"), district=table.get("district"),
+        agency=table.get("agency"), district=table.get("district"), verified=verified, since=since,
     )
+
+
+def _parse_typed(fail, table: dict) -> tuple[bool, int | None]:
+    verified = table.get("verified", False)
+    if not isinstance(verified, bool):
+        raise fail("'verified' must be true or false")
+    since = table.get("since")
+    if since is not None:
+        if table["cms"] != "dichvucong":
+            raise fail("'since' applies only to cms = \"dichvucong\"")
+        # bool is an int in Python: `since = true` is a mistake, not the year 1.
+        if isinstance(since, bool) or not isinstance(since, int) or not 2000 <= since <= 2100:
+            raise fail(f"'since' must be a year (an integer such as 2022), got {since!r}")
+    return verified, since
 
 
 def _check_choice(fail, table: dict, key: str, allowed: tuple[str, ...]) -> None:

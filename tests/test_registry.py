@@ -107,3 +107,39 @@ def test_missing_file(tmp_path):
 def test_site_without_id_is_named_by_position(tmp_path):
     msg = error_of(tmp_path, GOOD.replace('id = "sxd-x"\n', ""))
     assert msg == "sites.toml: site #1: missing required key 'id'"
+
+
+DVC = '''
+[[site]]
+id = "dvc"
+name = "Cổng Dịch vụ công Quốc gia"
+cms = "dichvucong"
+kind = "national"
+base_url = "https://dvc.example.gov.vn/"
+start_urls = ["https://dvc.example.gov.vn/a"]
+level = "national"
+'''
+
+
+def test_since_and_verified_parse(tmp_path):
+    (site,) = load_registry(write(tmp_path, DVC + "since = 2024\nverified = true\n"))
+    assert (site.cms, site.since, site.verified) == ("dichvucong", 2024, True)
+    (plain,) = load_registry(write(tmp_path, GOOD))
+    assert (plain.since, plain.verified) == (None, False)
+    (checked,) = load_registry(write(tmp_path, GOOD + "verified = false\n"))
+    assert checked.verified is False
+
+
+@pytest.mark.parametrize("extra,fragment", [
+    ('since = "2024"', "'since' must be a year (an integer such as 2022), got '2024'"),
+    ("since = true", "'since' must be a year (an integer such as 2022), got True"),
+    ("since = 24", "'since' must be a year (an integer such as 2022), got 24"),
+    ('verified = "yes"', "'verified' must be true or false"),
+])
+def test_since_and_verified_types(tmp_path, extra, fragment):
+    assert error_of(tmp_path, DVC + extra + "\n") == f"sites.toml: site 'dvc': {fragment}"
+
+
+def test_since_only_for_dichvucong(tmp_path):
+    assert error_of(tmp_path, GOOD + "since = 2022\n") == \
+        "sites.toml: site 'sxd-x': 'since' applies only to cms = \"dichvucong\""
