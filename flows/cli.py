@@ -17,39 +17,89 @@ DEFAULT_LAKE = "data/lake"
 __all__ = ["UserError", "main"]
 
 
-def _parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="cchc", description="Vietnam administrative reform open data pipeline")
-    sub = p.add_subparsers(dest="command", required=True)
+EXAMPLES = {
+    "run": "examples:\n  cchc run --sites data/demo/sites.toml --replay data/demo/demo.warc.gz --lake data/lake\n"
+           "  cchc run --only sxd-binhdinh snv-binhdinh --workers 1",
+    "query": "examples:\n  cchc query \"select indicator, count(*) from indicators group by 1\"\n"
+             "  cchc query \"select * from rankings where scope = 'national'\" --format csv > rankings.csv",
+    "serve": "examples:\n  cchc serve                      # http://127.0.0.1:8001/cchc\n"
+             "  cchc serve --port 8080 --lake /srv/cchc/lake",
+    "report": "examples:\n  cchc report                     # writes data/lake/report/index.html\n"
+              "  cchc report --out /tmp/cchc-report",
+    "schedule": "examples:\n  cchc schedule --serve           # register and serve the nightly deployment\n"
+                "  cchc schedule --cron \"30 1 * * *\"",
+}
 
-    r = sub.add_parser("run", help="crawl, extract, rank, validate and publish a release")
+
+class _Version(argparse.Action):
+    """--version: the package and the data schema version (imported only when asked: pyarrow is slow to load)."""
+
+    def __init__(self, option_strings, dest, **kwargs):
+        super().__init__(option_strings, dest, nargs=0, help="show the program and data schema versions and exit")
+
+    def __call__(self, parser, namespace, values, option_string=None):
+        from importlib.metadata import PackageNotFoundError, version
+
+        from flows.schema import SCHEMA_VERSION
+        try:
+            v = version("cchc")
+        except PackageNotFoundError:
+            v = "unknown"
+        print(f"cchc {v} (data schema {SCHEMA_VERSION})")
+        parser.exit()
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="cchc", description="Vietnam administrative reform open data pipeline",
+                                epilog="run `cchc COMMAND --help` for the options and an example of each command")
+    p.add_argument("--version", action=_Version)
+    sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    def command(name: str, help: str) -> argparse.ArgumentParser:
+        return sub.add_parser(name, help=help, description=help, epilog=EXAMPLES[name],
+                              formatter_class=argparse.RawDescriptionHelpFormatter)
+
+    def lake(parser: argparse.ArgumentParser, what: str) -> None:
+        parser.add_argument("--lake", default=DEFAULT_LAKE, help=f"{what} (default: %(default)s)")
+
+    r = command("run", "crawl, extract, rank, validate and publish a release")
     r.add_argument("--sites", type=Path, default=None, help="site registry (TOML); default: the shipped crawlers/sites.toml")
-    r.add_argument("--replay", type=Path, nargs="+", default=None, help="answer every request from these WARC/WACZ files or folders")
-    r.add_argument("--lake", default=DEFAULT_LAKE, help="lake folder (or fsspec URL)")
-    r.add_argument("--only", nargs="+", default=None, metavar="SITE_ID", help="crawl only these sites")
+    r.add_argument("--replay", type=Path, nargs="+", default=None,
+                   help="answer every request from these WARC/WACZ files or folders (default: the live network)")
+    lake(r, "lake folder or fsspec URL")
+    r.add_argument("--only", nargs="+", default=None, metavar="SITE_ID", help="crawl only these sites (default: all)")
     r.add_argument("--full", action="store_true", help="refetch everything, ignoring what the lake already holds")
-    r.add_argument("--task-runner", choices=["threads", "dask"], default="threads")
-    r.add_argument("--dask-address", default=None, help="scheduler address of an existing Dask cluster")
-    r.add_argument("--workers", type=int, default=2, help="sites crawled at once")
+    r.add_argument("--task-runner", choices=["threads", "dask"], default="threads",
+                   help="where crawls and transforms run (default: %(default)s)")
+    r.add_argument("--dask-address", default=None,
+                   help="scheduler address of an existing Dask cluster (default: a local one)")
+    r.add_argument("--workers", type=int, default=2, help="sites crawled at once (default: %(default)s)")
     r.add_argument("--max-pages", type=int, default=None, help="requests per site (default: the CCHC_MAX_PAGES setting, 20000)")
 
-    q = sub.add_parser("query", help="read-only SQL over the published tables")
-    q.add_argument("sql")
-    q.add_argument("--format", choices=["table", "csv", "json"], default="table")
-    q.add_argument("--lake", default=DEFAULT_LAKE)
+    q = command("query", "read-only SQL over the published tables (DuckDB)")
+    q.add_argument("sql", help="one SELECT, WITH, DESCRIBE, SHOW or EXPLAIN statement")
+    q.add_argument("--format", choices=["table", "csv", "json"], default="table",
+                   help="output format (default: %(default)s)")
+    lake(q, "lake folder or fsspec URL")
+    q.add_argument("--timeout", type=float, default=30.0, metavar="SECONDS",
+                   help="stop the statement after this long (default: %(default)g)")
+    q.add_argument("--max-rows", type=int, default=100_000, metavar="N",
+                   help="stop the result at N rows, with a message (default: %(default)s)")
 
-    s = sub.add_parser("serve", help="browse the published release in Datasette")
-    s.add_argument("--lake", default=DEFAULT_LAKE)
-    s.add_argument("--host", default="127.0.0.1")
-    s.add_argument("--port", type=int, default=8001)
+    s = command("serve", "browse and search the published release in Datasette (read-only)")
+    lake(s, "lake folder or fsspec URL")
+    s.add_argument("--host", default="127.0.0.1",
+                   help="address to listen on; anything but loopback is reachable by others (default: %(default)s)")
+    s.add_argument("--port", type=int, default=8001, help="port to listen on (default: %(default)s)")
 
-    rep = sub.add_parser("report", help="write a static HTML report with rankings and charts")
-    rep.add_argument("--lake", default=DEFAULT_LAKE)
+    rep = command("report", "write a static HTML report with rankings, charts and freshness")
+    lake(rep, "lake folder or fsspec URL")
     rep.add_argument("--out", type=Path, default=None, help="output folder (default: <lake>/report)")
 
-    sch = sub.add_parser("schedule", help="register the nightly run with Prefect (02:00 Asia/Ho_Chi_Minh)")
-    sch.add_argument("--sites", type=Path, default=None)
-    sch.add_argument("--lake", default=DEFAULT_LAKE)
-    sch.add_argument("--cron", default="0 2 * * *")
+    sch = command("schedule", "register the nightly run with Prefect (02:00 Asia/Ho_Chi_Minh)")
+    sch.add_argument("--sites", type=Path, default=None, help="site registry (TOML); default: the shipped crawlers/sites.toml")
+    lake(sch, "lake folder or fsspec URL")
+    sch.add_argument("--cron", default="0 2 * * *", help="cron schedule, Asia/Ho_Chi_Minh (default: %(default)s)")
     sch.add_argument("--serve", action="store_true", help="keep serving the deployment in this process (flow.serve)")
     return p
 

@@ -1,20 +1,35 @@
-"""`cchc query`: read-only SQL over the published release (DuckDB views), for journalists."""
+"""`cchc query`: read-only SQL over the published release, for journalists.
+
+Read-only by construction, not by a filter on statement text: the connection is an in-memory
+database whose tables are the release's Parquet files handed to DuckDB as Arrow datasets (read
+by pyarrow, which only reads), then DuckDB's file system access is switched off
+(`enable_external_access = false`, no allowed paths, no spill folder) and the configuration is
+locked before the user's SQL runs. No statement can then read or write any file: not
+`read_csv('/etc/passwd')`, not a `COPY` hidden inside `EXPLAIN ANALYZE`. A timer interrupts a
+statement after `--timeout` seconds and the result stops at `--max-rows` rows. The statement-type
+check below only gives a clearer message for what the guards would refuse anyway.
+"""
 from __future__ import annotations
 
 import csv
 import json
 import sys
+import threading
 from datetime import date, datetime, time
 from decimal import Decimal
 
 import duckdb
 
-from flows.duck import connect_release
+from flows.duck import release_dir
+from flows.tables import TABLE_NAMES
 
 # Statement types a reader may run; everything else (INSERT, COPY, ATTACH, SET, PRAGMA, ...) is refused.
 # DESCRIBE and SHOW parse as SELECT in DuckDB.
 _READ_TYPES = {duckdb.StatementType.SELECT, duckdb.StatementType.EXPLAIN}
 TABLE_ROW_LIMIT = 500
+DEFAULT_TIMEOUT = 30.0
+DEFAULT_MAX_ROWS = 100_000
+MEMORY_LIMIT = "2GB"
 
 
 def _user_error(msg: str) -> Exception:
@@ -42,15 +57,48 @@ def check_read_only(con: duckdb.DuckDBPyConnection, sql: str) -> duckdb.Statemen
     return st
 
 
-def run_query(con: duckdb.DuckDBPyConnection, sql: str) -> tuple[list[str], list[tuple]]:
-    """Columns and rows of a read-only query."""
+def connect_guarded(lake) -> duckdb.DuckDBPyConnection:
+    """An in-memory connection over the published tables that can touch no file (see the module docstring)."""
+    import pyarrow.dataset as ds
+
+    rel = release_dir(lake)
+    con = duckdb.connect(":memory:")
+    try:
+        for table in TABLE_NAMES:
+            files = sorted(str(p) for p in (rel / table).rglob("*.parquet"))
+            if files:  # hive partitioning off: partition values would lose leading zeros of codes (STACK-NOTES)
+                con.register(table, ds.dataset(files, format="parquet"))
+        for setting in ("TimeZone = 'UTC'", "temp_directory = ''", f"memory_limit = '{MEMORY_LIMIT}'",
+                        "autoinstall_known_extensions = false", "autoload_known_extensions = false",
+                        "enable_external_access = false", "lock_configuration = true"):
+            con.execute(f"SET {setting}")
+    except (duckdb.Error, OSError, ValueError) as e:
+        con.close()
+        raise _user_error(f"cannot open the release under {lake}: {_first_line(e)}") from None
+    return con
+
+
+def run_query(con: duckdb.DuckDBPyConnection, sql: str, timeout: float = DEFAULT_TIMEOUT,
+              max_rows: int | None = DEFAULT_MAX_ROWS) -> tuple[list[str], list[tuple], bool]:
+    """Columns, rows (at most max_rows) and whether rows were cut, of a read-only query."""
     check_read_only(con, sql)
+    timer = threading.Timer(timeout, con.interrupt)
+    timer.daemon = True
+    timer.start()
     try:
         rel = con.execute(sql)
         columns = [d[0] for d in rel.description or []]
-        return columns, rel.fetchall()
+        rows = rel.fetchall() if max_rows is None else rel.fetchmany(max_rows + 1)
+    except duckdb.InterruptException:
+        raise _user_error(f"stopped after {timeout:g} s (--timeout SECONDS to allow longer)") from None
+    except duckdb.PermissionException as e:
+        raise _user_error(f"refused: {_first_line(e)} (queries read the published tables only)") from None
     except duckdb.Error as e:
         raise _user_error(_first_line(e)) from None
+    finally:
+        timer.cancel()
+    cut = max_rows is not None and len(rows) > max_rows
+    return columns, rows[:max_rows] if cut else rows, cut
 
 
 def _plain(v):
@@ -104,9 +152,11 @@ def write_table(columns: list[str], rows: list[tuple]) -> None:
 
 
 def query_command(args) -> int:
-    con = connect_release(args.lake)
+    if args.timeout <= 0 or args.max_rows < 1:
+        raise _user_error("--timeout and --max-rows must be positive")
+    con = connect_guarded(args.lake)
     try:
-        columns, rows = run_query(con, args.sql)
+        columns, rows, cut = run_query(con, args.sql, args.timeout, args.max_rows)
     finally:
         con.close()
     if args.format == "csv":
@@ -115,4 +165,7 @@ def query_command(args) -> int:
         write_json(columns, rows)
     else:
         write_table(columns, rows)
+    if cut:
+        sys.stdout.flush()
+        print(f"cchc query: result cut at {args.max_rows} rows (--max-rows N to raise)", file=sys.stderr)
     return 0
