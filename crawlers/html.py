@@ -22,6 +22,9 @@ from crawlers.records import Table
 from transforms.text import clean
 
 FALLBACK_ENCODINGS = ("utf-8", "cp1258", "cp1252")
+# Comments and processing instructions are no text: dropped at parse time (as trafilatura's own parser does,
+# which reads the same tree).
+_PARSER = lxml.html.HTMLParser(remove_comments=True, remove_pis=True)
 
 # Elements whose content is never visible text.
 INVISIBLE = frozenset({"script", "style", "noscript", "template", "head", "title", "meta", "link"})
@@ -102,7 +105,7 @@ def parse_html(body: bytes, url: str, encoding: str | None = None) -> lxml.html.
         text = _CONTROL.sub("", _XML_DECL.sub("", text, count=1))
         if not text.strip():
             return _empty_document(url)
-        return lxml.html.document_fromstring(text, base_url=url)
+        return lxml.html.document_fromstring(text, parser=_PARSER, base_url=url)
     except (lxml.etree.ParserError, ValueError, TypeError):
         return _empty_document(url)
 

@@ -1,4 +1,4 @@
-"""The `cchc` command line: run, query, serve, report, schedule.
+"""The `cchc` command line: run, query, serve, report, schedule, extract.
 
 User mistakes (missing file, bad SQL, unknown site id) are one clear line on
 stderr and a non-zero exit, never a traceback.
@@ -101,6 +101,11 @@ def _parser() -> argparse.ArgumentParser:
     lake(sch, "lake folder or fsspec URL")
     sch.add_argument("--cron", default="0 2 * * *", help="cron schedule, Asia/Ho_Chi_Minh (default: %(default)s)")
     sch.add_argument("--serve", action="store_true", help="keep serving the deployment in this process (flow.serve)")
+
+    ex = sub.add_parser("extract", help="print what the pipeline reads from HTML files, one JSON line per file")
+    ex.add_argument("files", nargs="+", metavar="FILE", help="HTML or gzipped HTML")
+    ex.add_argument("--url", default=None, help="the page's address (one FILE only)")
+    ex.add_argument("--cms", default=None, metavar="FAMILY", help="family to try first (default: detect)")
     return p
 
 
@@ -134,6 +139,9 @@ def main(argv: list[str] | None = None, exiting: bool = False) -> int:
         if args.command == "report":
             from flows.report import report_command
             return report_command(args)
+        if args.command == "extract":
+            from flows.extract import extract_command
+            return extract_command(args)
         if args.command == "schedule":
             from flows.schedule import schedule_command
             return schedule_command(args)
