@@ -28,6 +28,8 @@ EXAMPLES = {
               "  cchc report --out /tmp/cchc-report",
     "schedule": "examples:\n  cchc schedule --serve           # register and serve the nightly deployment\n"
                 "  cchc schedule --cron \"30 1 * * *\"",
+    "extract": "examples:\n  cchc extract saved-page.html --url https://so.example.gov.vn/tin/a.html\n"
+               "  cchc extract pages/*.html.gz --cms nukeviet > read.jsonl",
 }
 
 
@@ -102,10 +104,12 @@ def _parser() -> argparse.ArgumentParser:
     sch.add_argument("--cron", default="0 2 * * *", help="cron schedule, Asia/Ho_Chi_Minh (default: %(default)s)")
     sch.add_argument("--serve", action="store_true", help="keep serving the deployment in this process (flow.serve)")
 
-    ex = sub.add_parser("extract", help="print what the pipeline reads from HTML files, one JSON line per file")
+    ex = command("extract", "print what the pipeline reads from saved pages, one JSON line per FILE (reads no lake, "
+                            "fetches nothing)")
     ex.add_argument("files", nargs="+", metavar="FILE", help="HTML or gzipped HTML")
-    ex.add_argument("--url", default=None, help="the page's address (one FILE only)")
-    ex.add_argument("--cms", default=None, metavar="FAMILY", help="family to try first (default: detect)")
+    ex.add_argument("--url", default=None, help="the page's address, with one FILE only (default: none)")
+    ex.add_argument("--cms", default=None, metavar="FAMILY",
+                    help="family to try first; auto detects, generic skips the families (default: detect)")
     return p
 
 
