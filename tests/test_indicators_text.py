@@ -35,7 +35,8 @@ def test_index_score_rank_and_component():
                  "Trong đó, chỉ số thành phần cải cách thể chế đạt 9,5/11 điểm, đạt 86,36%.") == {
         ("department", "Sở Công Thương", "24", "par_index", None, "2022", 87.15, "points"),
         ("department", "Sở Công Thương", "24", "par_rank", None, "2022", 3.0, "rank"),
-        ("department", "Sở Y tế", "24", "par_component", "cai_cach_the_che", "2022", 9.5, "points"),
+        # "Trong đó" continues the sentence before: its department, not the site's.
+        ("department", "Sở Công Thương", "24", "par_component", "cai_cach_the_che", "2022", 9.5, "points"),
     }
 
 
@@ -51,6 +52,7 @@ def test_province_index_in_percent_and_sipas():
 
 
 def test_dossier_counts_and_rates():
+    # The department named in the first sentence is the subject of the sentences after it.
     text = ("Từ ngày 01/01/2022 đến ngày 30/11/2022, Sở Tư pháp đã tiếp nhận 2.345 hồ sơ, trong đó 1.200 hồ sơ "
             "trực tuyến, chiếm 51,17%; đã giải quyết 2.300 hồ sơ. Tỷ lệ giải quyết hồ sơ đúng hạn là 99,8%, "
             "trong đó 70,5% hồ sơ được giải quyết trước hạn. Sở đã rà soát, đánh giá 41 TTHC; số hóa 1.411 hồ sơ, "
@@ -60,11 +62,11 @@ def test_dossier_counts_and_rates():
         ("department", "Sở Tư pháp", "24", "dossiers_received_online", None, "2022", 1200.0, "count"),
         ("department", "Sở Tư pháp", "24", "online_rate", None, "2022", 51.17, "percent"),
         ("department", "Sở Tư pháp", "24", "dossiers_resolved", None, "2022", 2300.0, "count"),
-        ("department", "Sở Y tế", "24", "on_time_rate", None, "2022", 99.8, "percent"),
-        ("department", "Sở Y tế", "24", "early_rate", None, "2022", 70.5, "percent"),
-        ("department", "Sở Y tế", "24", "procedures_reviewed", None, "2022", 41.0, "count"),
-        ("department", "Sở Y tế", "24", "dossiers_digitized", None, "2022", 1411.0, "count"),
-        ("department", "Sở Y tế", "24", "digitization_rate", None, "2022", 95.0, "percent"),
+        ("department", "Sở Tư pháp", "24", "on_time_rate", None, "2022", 99.8, "percent"),
+        ("department", "Sở Tư pháp", "24", "early_rate", None, "2022", 70.5, "percent"),
+        ("department", "Sở Tư pháp", "24", "procedures_reviewed", None, "2022", 41.0, "count"),
+        ("department", "Sở Tư pháp", "24", "dossiers_digitized", None, "2022", 1411.0, "count"),
+        ("department", "Sở Tư pháp", "24", "digitization_rate", None, "2022", 95.0, "percent"),
     }
 
 
@@ -111,20 +113,22 @@ def test_entity_attribution():
     assert facts("Năm 2022, Chỉ số CCHC của tỉnh đạt 85,5 điểm.", PROV) == {
         ("province", "Bắc Giang", "24", "par_index", None, "2022", 85.5, "points")}
     # Two subjects in one sentence.
+    # "dẫn đầu" is rank 1; "xếp cuối" states no number.
     assert facts("Năm 2022, Sở Y tế dẫn đầu với 92,1 điểm; Sở Tư pháp xếp cuối với 77,5 điểm Chỉ số CCHC.") == {
         ("department", "Sở Y tế", "24", "par_index", None, "2022", 92.1, "points"),
+        ("department", "Sở Y tế", "24", "par_rank", None, "2022", 1.0, "rank"),
         ("department", "Sở Tư pháp", "24", "par_index", None, "2022", 77.5, "points")}
 
 
 def test_unresolvable_subjects_and_periods_are_reported():
     rows, warnings = facts_from_text(["Năm 2022, Sở đã rà soát 40 TTHC."], PROV)
     assert rows == [] and len(warnings) == 1 and "Sở" in warnings[0]
-    rows, warnings = facts_from_text(["Năm 2022, huyện Lạng Giang tiếp nhận 500 hồ sơ."], DEPT)
-    assert rows == [] and "Lạng Giang" in warnings[0]
+    rows, warnings = facts_from_text(["Năm 2022, xã Tân Thanh tiếp nhận 500 hồ sơ."], DEPT)
+    assert rows == [] and "Tân Thanh" in warnings[0]
     rows, warnings = facts_from_text(["Sở đã tiếp nhận 500 hồ sơ."], DEPT)
     assert rows == [] and "no period" in warnings[0]
-    rows, warnings = facts_from_text(["Trong quý I/2022, Sở tiếp nhận 120 hồ sơ."], DEPT)
-    assert rows == [] and "part of a year" in warnings[0]
+    rows, warnings = facts_from_text(["Trong 9 tháng đầu năm 2022, Sở tiếp nhận 120 hồ sơ."], DEPT)
+    assert rows == [] and "no period of the contract" in warnings[0]
     rows, warnings = facts_from_text(["Năm 2022, chỉ số thành phần về thi đua đạt 5/10 điểm."], DEPT)
     assert rows == [] and "component" in warnings[0]
 

@@ -10,7 +10,8 @@ import datetime
 import re
 from dataclasses import dataclass
 
-from transforms.text import clean, fold
+from transforms.fact_periods import period_mentions, resolve, title_period  # noqa: F401 (re-exported)
+from transforms.text import clean, fold, parse_number
 
 # Unit of each indicator of the contract vocabulary (par_index may also be stated in percent).
 UNITS = {
@@ -90,46 +91,40 @@ def province_entity(gaz, code: str | None) -> tuple[str, str] | None:
     return (p.name, p.code) if p else None
 
 
-# --- periods -------------------------------------------------------------------
-_YEAR = r"((?:19|20)\d{2})"
-# Parts of a year are no period of the vocabulary: "quý I/2022", "6 tháng đầu năm 2022".
-_PARTIAL = re.compile(r"\b(?:quý\s+[IV\d]+|\d+\s+tháng\s+(?:đầu|cuối)\s+năm)\s*(?:năm\s+|/\s*)?" + _YEAR, re.I)
-_MONTH = re.compile(r"\btháng\s+(\d{1,2})\s*(?:/|-|\s+năm\s+)\s*" + _YEAR + r"(?!\d)", re.I)
-_RANGE = re.compile(r"\btừ\s+(?:ngày\s+)?\d{1,2}\s*/\s*\d{1,2}\s*/\s*" + _YEAR
-                    + r"\s*(?:đến|tới|-)\s*(?:ngày\s+)?\d{1,2}\s*/\s*\d{1,2}\s*/\s*" + _YEAR, re.I)
-_YEAR_WORD = re.compile(r"\bnăm\s+" + _YEAR + r"(?!\d)", re.I)
+# --- values --------------------------------------------------------------------
+def value_of(text: str, unit: str) -> float | None:
+    """A stated number for a unit. Careless copy writes "92.830%" or "1,411 hồ sơ": a percent or score
+    above 100 read with a thousands dot is a decimal, and a count is whole, so "1,411" is 1411."""
+    v = parse_number(text)
+    t = text.strip()
+    if v is None:
+        return None
+    if unit in ("percent", "points") and v > 100 and re.fullmatch(r"\d{1,3}\.\d{3}", t):
+        return float(t)
+    if unit in ("count", "rank") and re.fullmatch(r"\d{1,3},\d{3}", t):
+        return float(t.replace(",", ""))
+    if unit in ("count", "rank") and v != int(v):
+        return None
+    return v
 
 
-def period_mentions(text: str) -> list[tuple[int, str | None]]:
-    """(position, period) of every period the text names, in order; period None for a part of a year."""
-    found: list[tuple[int, int, str | None]] = []
-    for m in _PARTIAL.finditer(text):
-        found.append((m.start(), m.end(), None))
-    for m in _MONTH.finditer(text):
-        month = int(m.group(1))
-        if 1 <= month <= 12:
-            found.append((m.start(), m.end(), f"{m.group(2)}-{month:02d}"))
-    for m in _RANGE.finditer(text):
-        # A range inside one calendar year reports that year; one across years is no period of ours.
-        found.append((m.start(), m.end(), m.group(1) if m.group(1) == m.group(2) else None))
-    for m in _YEAR_WORD.finditer(text):
-        found.append((m.start(), m.end(), m.group(1)))
-    found.sort(key=lambda x: (x[0], -(x[1] - x[0])))
-    out: list[tuple[int, str | None]] = []
-    end = -1
-    for start, stop, period in found:
-        if start >= end:            # the longest mention at a place wins ("tháng 6 năm 2022" over "năm 2022")
-            out.append((start, period))
-            end = stop
-    return out
+def province_in_period(gaz, code: str | None, period: str | None) -> tuple[str, str] | None:
+    """(name, code) of a province for a period: the unit as it was then. A period that begins on or after
+    1 July 2025 belongs to the unit of the 2025 reorganisation that succeeds it."""
+    p = gaz.province(code) if code else None
+    if p is None:
+        return None
+    if period and _after_2025_reform(period):
+        return (p.name_2025, p.code_2025)
+    return (p.name, p.code)
 
 
-def title_period(title: str) -> str | None:
-    ps = [p for _, p in period_mentions(title or "") if p]
-    if ps:
-        return ps[0]
-    years = re.findall(r"(?<!\d)((?:19|20)\d{2})(?!\d)", title or "")
-    return years[0] if len(set(years)) == 1 else None
+def _after_2025_reform(period: str) -> bool:
+    year = int(period[:4])
+    if year != 2025:
+        return year > 2025
+    rest = period[5:]
+    return rest in ("", "H2", "Q3", "Q4") or (rest.isdigit() and int(rest) >= 7)
 
 
 def dedupe(rows: list[dict], warnings: list[str]) -> list[dict]:

@@ -27,7 +27,7 @@ HOA = r"h(?:óa|oá)"
 # Words that introduce a value: "đạt 98%", "là 98%", "chiếm 45%", "đạt tỷ lệ 100%", ": 98%".
 INTRO = r"(?:(?:đạt|là|chiếm|bằng|với)\s*(?:tỷ\s+lệ\s*)?(?:là\s*)?:?\s*|:\s*)"
 GAP = r"[^;%.]{0,40}?"
-ON_TIME = r"(?:đúng\s+hạn(?!\s+và\s+trước)|đúng\s+và\s+trước\s+hạn|trước\s+và\s+đúng\s+hạn|trước\s+hạn\s+và\s+đúng\s+hạn)"
+ON_TIME = r"(?:đúng\s+hạn\s*(?:và|,|hoặc)\s*trước\s+hạn|đúng\s+hạn(?!\s+và\s+trước)|đúng\s+và\s+trước\s+hạn|trước\s+và\s+đúng\s+hạn|trước\s+hạn\s+và\s+đúng\s+hạn)"
 EARLY = r"(?:trước|sớm)\s+hạn"
 LATE = r"(?:trễ|quá|chậm)\s+hạn"
 SOLVED = r"(?:(?:đã\s+)?(?:được\s+)?giải\s+quyết)"
@@ -92,26 +92,32 @@ TOPICS: list[tuple[str, re.Pattern]] = [
     ("other", _r(r"\b(?:PCI|PAPI|DDCI|DTI|ICT\s*-?\s*Index)\b|chỉ\s+số\s+(?:năng\s+lực|hiệu\s+quả|chuyển\s+đổi|"
                  r"cải\s+thiện|sẵn\s+sàng|đánh\s+giá|xếp\s+hạng|phát\s+triển)")),
 ]
-# Index values: points for the PAR INDEX, a percent for either index.
-POINTS = _r(r"(?:đạt|với|là|được|:)\s*(?:tổng\s+(?:số\s+)?điểm\s+(?:là\s+)?)?" + NUM
+# Index values: points for the PAR INDEX, a percent for either index. "đạt 88,52/100 điểm", "với 90,1%",
+# "(91,2%)", "Chỉ số đạt: 90,10% điểm".
+_VALUE_INTRO = r"(?:đạt|với|là|được|bằng|:|\()\s*(?:được\s+)?(?:mức\s+)?"
+POINTS = _r(_VALUE_INTRO + r"(?:tổng\s+(?:số\s+)?điểm\s+(?:là\s+|đạt\s+)?)?" + num(fraction=True)
             + r"(?:\s*/\s*100)?\s*điểm\b")
-PERCENT = _r(r"(?:đạt|với|là|:)\s*(?:tỷ\s+lệ\s*)?" + PCT)
-RANK = _r(r"(?:xếp|đứng)\s+(?:ở\s+)?(?:thứ\s+hạng|vị\s+trí|hạng|thứ)\s+(?:thứ\s+)?" + num(fraction=True)
-          + r"(?:\s*/\s*(?P<of>\d+))?")
+PERCENT = _r(_VALUE_INTRO + r"(?:tỷ\s+lệ\s*)?" + PCT)
+# A value right after its entity, with nothing between ("Sở Tài chính 90,1%", "Long An: 89,12%").
+BARE = _r(r"\s*[:(]?\s*" + num(fraction=True) + r"(?:\s*/\s*100)?\s*(?P<u>%|điểm\b)")
 # A component score: "<name> đạt 26,44/29 điểm" after "chỉ số thành phần"; its percent of the maximum follows.
 COMPONENT_VALUE = _r(r"đạt\s+(?:được\s+)?" + num(fraction=True) + r"(?:\s*/\s*(?P<max>" + _NUM + r"))?\s*điểm\b"
                      r"(?:\s*[,(]?\s*(?:đạt|tương\s+đương|bằng)?\s*(?:tỷ\s+lệ\s*)?" + ANY_NUM + r"\s*%\s*\)?)?")
 # Words between a cue and a percent that make it some other rate ("tỷ lệ hài lòng về ...").
-OTHER_RATE = _r(r"tỷ\s+lệ|hồ\s+sơ|thủ\s+tục|TTHC|thành\s+phần|tiêu\s+chí")
+OTHER_RATE = _r(r"tỷ\s+lệ|hồ\s+sơ|thủ\s+tục|TTHC|thành\s+phần|tiêu\s+chí|tăng\s+trưởng|giải\s+ngân|ngân\s+sách|"
+                r"\bvốn\b|GRDP|dự\s+toán|doanh\s+thu|\bthu\b|\bchi\b|kế\s+hoạch|trung\s+bình|"
+                r"bình\s+quân")
 
 # A value right after these is a bound, an estimate or a change, not the value ("đạt trên 90 điểm").
-QUALIFIER = _r(r"(?:\b(?:trên|dưới|hơn|gần|khoảng|tối\s+thiểu|ít\s+nhất|không\s+dưới|không\s+thấp\s+hơn|"
+QUALIFIER = _r(r"(?:\b(?:trên|dưới|hơn|gần|khoảng|xấp\s+xỉ|ước(?:\s+tính)?|ước\s+đạt|chừng|tầm|"
+               r"tối\s+thiểu|ít\s+nhất|không\s+dưới|không\s+thấp\s+hơn|"
                r"không\s+quá|tối\s+đa|từ|tăng|giảm|thêm|vượt|so\s+với(?:\s+năm\s+\d{4})?|trung\s+bình|"
-               r"bình\s+quân)\s*(?:là\s*)?:?\s*)$")
-AFTER_QUALIFIER = _r(r"^\s*%?\s*(?:trở\s+lên|trở\s+xuống|trở\s+lại|so\s+với)")
+               r"bình\s+quân|cao\s+hơn|thấp\s+hơn|nhiều\s+hơn|ít\s+hơn|chênh\s+lệch|hàng)\s*(?:là\s*|đạt\s*)?:?\s*)$")
+AFTER_QUALIFIER = _r(r"^\s*(?:%|điểm)?\s*(?:trở\s+lên|trở\s+xuống|trở\s+lại|so\s+với|điểm\s+phần\s+trăm|"
+                     r"kế\s+hoạch|dự\s+toán)")
 # From these words on, a sentence states targets and plans, not facts.
 TARGET = _r(r"\b(?:phấn\s+đấu|mục\s+tiêu|chỉ\s+tiêu|kế\s+hoạch\s+đặt|đặt\s+ra|dự\s+kiến|sẽ|phải\s+đạt|cần\s+đạt|"
             r"đảm\s+bảo|bảo\s+đảm|hướng\s+tới|định\s+hướng|nâng\s+(?:cao\s+)?tỷ\s+lệ|tăng\s+tỷ\s+lệ|"
-            r"thời\s+gian\s+tới|năm\s+tới|đến\s+năm)\b")
+            r"thời\s+gian\s+tới|năm\s+tới|đến\s+năm|kỳ\s+vọng|quyết\s+tâm|nỗ\s+lực\s+đạt)\b")
 # An average or a group is no entity's value.
-AVERAGE = _r(r"\b(?:trung\s+bình|bình\s+quân)\b")
+AVERAGE = _r(r"\b(?:trung\s+bình|bình\s+quân|giá\s+trị\s+chung|mức\s+chung)\b")
