@@ -115,17 +115,25 @@ class CellLinks:
         return None
 
 
+SETTINGS = {"default_page_size": 50, "max_returned_rows": 1000, "sql_time_limit_ms": 3000,
+            "facet_time_limit_ms": 500, "truncate_cells_html": 300, "allow_download": True}
+
+
 def make_datasette(lake: str | Path):
-    """A Datasette app over the release's SQLite export (built or reused)."""
-    from datasette.app import Datasette
+    """A Datasette app over the release's SQLite export (built or reused), guarded (flows/serve_guard.py)."""
     from datasette.plugins import pm
+
+    from flows.serve_guard import QuietDatabase, ReleaseDatasette, install
 
     rel = release_dir(lake)
     db = build_sqlite(rel)
+    install(pm, db)
     if not pm.is_registered(CellLinks):
         pm.register(CellLinks, name="cchc-cell-links")
-    return Datasette([], immutables=[str(db)], metadata=datasette_metadata(rel.name),
-                     settings={"default_page_size": 50, "sql_time_limit_ms": 3000, "allow_download": True})
+    ds = ReleaseDatasette([], immutables=[str(db)], metadata=datasette_metadata(rel.name), settings=SETTINGS)
+    ds.remove_database(DB_NAME)
+    ds.add_database(QuietDatabase(ds, path=str(db), is_mutable=False), name=DB_NAME)
+    return ds
 
 
 def _port_free(host: str, port: int) -> bool:
@@ -145,8 +153,13 @@ def serve_command(args) -> int:
 
     if not _port_free(args.host, args.port):
         raise UserError(f"port {args.port} on {args.host} is in use: pass --port")
+    from flows.serve_guard import bind_warning
+
     ds = make_datasette(args.lake)
     asyncio.run(ds.invoke_startup())
+    warning = bind_warning(args.host)
+    if warning:
+        print(warning, file=sys.stderr, flush=True)
     print(f"Serving the release at http://{args.host}:{args.port}/{DB_NAME} (Ctrl+C to stop)", file=sys.stderr,
           flush=True)
     uvicorn.run(ds.app(), host=args.host, port=args.port, log_level="warning", lifespan="on", workers=1)

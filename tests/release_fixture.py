@@ -144,12 +144,14 @@ def free_port() -> int:
 
 
 @contextmanager
-def serving(lake: Path, timeout: float = 60.0):
-    """`cchc serve` on a free loopback port as a subprocess; yields its base URL."""
+def serving(lake: Path, timeout: float = 60.0, log_path: Path | None = None, host: str = "127.0.0.1"):
+    """`cchc serve` on a free loopback port as a subprocess; yields its base URL. Its output goes to log_path."""
     port = free_port()
-    log = tempfile.TemporaryFile()
-    proc = subprocess.Popen([str(CCHC), "serve", "--lake", str(lake), "--port", str(port)], stdout=log, stderr=log)
-    base = f"http://127.0.0.1:{port}"
+    log = open(log_path, "w+b") if log_path else tempfile.TemporaryFile()  # noqa: SIM115 (closed below)
+    args = ["--host", host] if host != "127.0.0.1" else []
+    proc = subprocess.Popen([str(CCHC), "serve", "--lake", str(lake), "--port", str(port), *args],
+                            stdout=log, stderr=log)
+    base = f"http://{host}:{port}"
     try:
         deadline = time.monotonic() + timeout
         while True:
