@@ -39,7 +39,9 @@ def test_two_row_header_stats_table_and_totals_row():
         ("department", "Sở Tư pháp", "52", "dossiers_pending", "2022-06", 130.0, "count"),
         ("department", "Sở Tư pháp", "52", "on_time_rate", "2022-06", 99.63, "percent"),
     ]
-    assert rows[0]["evidence"] == "1 | Sở Tư pháp | 1.234 | 600 | 634 | 700 | 400 | 4 | 130 | 99,63"
+    # Evidence names the entity and the value by their column headers.
+    assert rows[0]["evidence"] == "Đơn vị: Sở Tư pháp | Tiếp nhận > Tổng số: 1.234"
+    assert rows[-1]["evidence"] == "Đơn vị: Sở Tư pháp | Tỷ lệ đúng hạn (%): 99,63"
     assert rows[0]["method"] == "table" and rows[0]["source_doc_id"] == "s1"
 
 
@@ -68,7 +70,7 @@ def test_xlsx_table_with_title_rows_and_unknown_header():
     rows, warnings = facts_from_table(table([
         ["KẾT QUẢ CHỈ SỐ CẢI CÁCH HÀNH CHÍNH NĂM 2021 CỦA CÁC SỞ, BAN, NGÀNH"],
         [],
-        ["STT", "Cơ quan, đơn vị", "Điểm đạt được", "Chỉ số (%)", "Xếp hạng", "Xếp loại"],
+        ["STT", "Cơ quan, đơn vị", "Điểm đạt được", "Chỉ số (%)", "Xếp hạng", "Ý kiến"],
         ["1", "Sở Nội vụ", "91.27", "91.27", "1", "Tốt"],
         ["2", "Sở KH&ĐT", "88", "88", "2", "Tốt"],
         ["3", "Sở Phép Thuật", "80", "80", "3", "Khá"],
@@ -80,7 +82,7 @@ def test_xlsx_table_with_title_rows_and_unknown_header():
         ("department", "Sở Kế hoạch và Đầu tư", "52", "par_rank", "2021", 2.0, "rank"),
     ]
     assert rows[0]["method"] == "attachment"
-    assert len(warnings) == 2 and warnings[0].startswith("unknown column 'Xếp loại' in table: ")
+    assert len(warnings) == 2 and warnings[0].startswith("unknown column 'Ý kiến' in table: ")
     assert warnings[1] == "unmapped entity 'Sở Phép Thuật' in table row: 3 | Sở Phép Thuật | 80 | 80 | 3 | Khá"
 
 
@@ -111,7 +113,9 @@ def test_classify_labels():
     assert classify("Sở, ban, ngành") == "entity" and classify("Tỉnh/thành phố") == "province"
     assert classify("Tổng điểm") == "value_pts" and classify("Chỉ số (%)") == "value_pct"
     assert classify("Đã giải quyết > Trễ hạn") == "dossiers_resolved_late"
-    assert classify("Tiếp nhận > Trực tiếp") == "ignored" and classify("Xếp loại") is None
+    assert classify("Tiếp nhận > Trực tiếp") == "ignored" and classify("Xếp loại") == "ignored"
+    assert classify("STT") == "ignored" and classify("Điểm tối đa") == "ignored" and classify("Ý kiến") is None
+    assert classify("Huyện, thành phố") == "district" and classify("Cơ quan, đơn vị") == "entity"
 
 
 def test_national_table_with_component_columns_gives_component_scores():

@@ -42,7 +42,8 @@ _FORMER = re.compile(r"(?:\btừ|so\s+với|\bhơn|\bkém)\s*$", _I)
 _REGIONAL = re.compile(r"^\s*(?:/\s*\d+\s*)?(?:tỉnh,?\s*(?:thành(?:\s+phố)?)?\s*)?(?:trong\s+|của\s+|tại\s+|ở\s+)?"
                        r"(?:các\s+tỉnh\s+)?(?:khu\s+vực|vùng|miền|nhóm|tiểu\s+vùng|cụm)", _I)
 # The subject follows: "Xếp thứ hai là Sở Nội vụ", "Vị trí thứ ba thuộc về tỉnh X", "Hạng 3: Sở Y tế".
-_SUBJECT_AFTER = re.compile(r"^\s*(?:là|thuộc\s+về|gồm|:)\s*", _I)
+_SUBJECT_AFTER = re.compile(r"^\s*(?:(?:trong\s+)?(?:khối|nhóm)\s+[^\W\d]+(?:[\s,]+[^\W\d]+){0,3}?\s+|cả\s+nước\s+|"
+                            r"toàn\s+quốc\s+)?(?:là|thuộc\s+về|gồm|:)\s*", _I)
 
 LEADER = re.compile(r"(?<!\w)(?<!người\s)(?<!Người\s)(?:dẫn\s+đầu|đứng\s+đầu|đầu\s+bảng|ngôi\s+đầu|vị\s+trí\s+(?:số\s+1|đầu\s+tiên)"
                     r"(?!\s*/)|quán\s+quân)(?!\w)", _I)
@@ -70,7 +71,7 @@ def is_rank_stated(s: str, m: re.Match) -> bool:
 
 
 def subject_after(s: str, end: int) -> bool:
-    return bool(_SUBJECT_AFTER.match(s[end:end + 12]))
+    return bool(_SUBJECT_AFTER.match(s[end:end + 40]))
 
 
 def is_leader(s: str, m: re.Match) -> bool:

@@ -94,7 +94,7 @@ TOPICS: list[tuple[str, re.Pattern]] = [
 ]
 # Index values: points for the PAR INDEX, a percent for either index. "đạt 88,52/100 điểm", "với 90,1%",
 # "(91,2%)", "Chỉ số đạt: 90,10% điểm".
-_VALUE_INTRO = r"(?:đạt|với|là|được|bằng|:|\()\s*(?:được\s+)?(?:mức\s+)?"
+_VALUE_INTRO = r"(?:đạt|với|là|được|bằng|tương\s+đương|tức|:|\()\s*(?:được\s+)?(?:mức\s+)?"
 POINTS = _r(_VALUE_INTRO + r"(?:tổng\s+(?:số\s+)?điểm\s+(?:là\s+|đạt\s+)?)?" + num(fraction=True)
             + r"(?:\s*/\s*100)?\s*điểm\b")
 PERCENT = _r(_VALUE_INTRO + r"(?:tỷ\s+lệ\s*)?" + PCT)
@@ -103,6 +103,8 @@ BARE = _r(r"\s*[:(]?\s*" + num(fraction=True) + r"(?:\s*/\s*100)?\s*(?P<u>%|đi�
 # A component score: "<name> đạt 26,44/29 điểm" after "chỉ số thành phần"; its percent of the maximum follows.
 COMPONENT_VALUE = _r(r"đạt\s+(?:được\s+)?" + num(fraction=True) + r"(?:\s*/\s*(?P<max>" + _NUM + r"))?\s*điểm\b"
                      r"(?:\s*[,(]?\s*(?:đạt|tương\s+đương|bằng)?\s*(?:tỷ\s+lệ\s*)?" + ANY_NUM + r"\s*%\s*\)?)?")
+# A count of one field's dossiers is not the unit's total ("tiếp nhận 3.120 hồ sơ đăng ký doanh nghiệp").
+SUBSET = _r(r"\s*(?:bộ\s+)?hồ\s+sơ\s+(?:đăng\s+ký|cấp|thuộc\s+lĩnh\s+vực|lĩnh\s+vực|về|xin)\b")
 # Words between a cue and a percent that make it some other rate ("tỷ lệ hài lòng về ...").
 OTHER_RATE = _r(r"tỷ\s+lệ|hồ\s+sơ|thủ\s+tục|TTHC|thành\s+phần|tiêu\s+chí|tăng\s+trưởng|giải\s+ngân|ngân\s+sách|"
                 r"\bvốn\b|GRDP|dự\s+toán|doanh\s+thu|\bthu\b|\bchi\b|kế\s+hoạch|trung\s+bình|"

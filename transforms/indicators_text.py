@@ -98,7 +98,7 @@ class _Sentence:
                 and not R.AFTER_QUALIFIER.match(s[b:b + 20]) and not R.AVERAGE.search(s[max(0, a - 60):a]))
 
     def named_after(self, pos: int) -> Mention | None:
-        return next((m for m in self.mentions if m.start >= pos), None)
+        return next((m for m in self.mentions if m.start >= pos and m.kind in NAMED), None)
 
     def subject_before(self, pos: int) -> Mention | None:
         before = [m for m in self.mentions if m.start < pos]
@@ -144,6 +144,9 @@ def _candidates(st: _Sentence, inherited: str | None, warnings: list[str]) -> li
     _components(st, take, warnings)
     for ind, rx in R.RULES:
         for m in rx.finditer(s):
+            if UNITS[ind] == "count" and R.SUBSET.match(s, m.end("v")):
+                st.used.append(m.span("v"))
+                continue
             take(Cand(ind, *m.span("v"), m.group("v")))
     for m in K.RANK.finditer(s):
         ind = _index_of(topic(m.start()), "rank")
@@ -159,7 +162,7 @@ def _candidates(st: _Sentence, inherited: str | None, warnings: list[str]) -> li
         if topic(m.start("v")) == "par":
             take(Cand("par_index", *m.span("v"), m.group("v"), "points"))
     for m in R.PERCENT.finditer(s):
-        ind, since = _percent_topic(st, m.start("v"), inherited)
+        ind, since = _percent_topic(st, m.start("v"), inherited, m.end())
         if ind and not R.OTHER_RATE.search(s[since:m.start("v")]):
             take(Cand(ind, *m.span("v"), m.group("v"), "percent"))
     for men in st.mentions:                                # "Sở Tài chính 90,1%", "Long An: 89,12%"
@@ -174,10 +177,15 @@ def _candidates(st: _Sentence, inherited: str | None, warnings: list[str]) -> li
     return out
 
 
-def _percent_topic(st: _Sentence, pos: int, inherited: str | None) -> tuple[str | None, int]:
-    """The index a percent at pos states and where the words that qualify it begin: the sentence's cue,
-    else (no cue in the sentence) the text's index, qualified from the subject on."""
+def _percent_topic(st: _Sentence, pos: int, inherited: str | None, end: int = -1) -> tuple[str | None, int]:
+    """The index a percent at pos states and where the words that qualify it begin: the sentence's cue
+    before it, or right after it ("đạt 86,33% Chỉ số CCHC"), else (no cue in the sentence) the text's index,
+    qualified from the subject on."""
     topic, cue_end = _topic_at(st.cues, pos, None)
+    if topic is None and end >= 0:
+        nxt = next((c for c in st.cues if c[0] >= end), None)
+        if nxt and nxt[2] != "component" and not st.s[end:nxt[0]].strip(" ,"):
+            topic, cue_end = nxt[2], pos
     if topic is None and not st.cues and inherited in ("par", "sipas"):
         subj = st.subject_before(pos)
         topic, cue_end = inherited, (subj.end if subj else 0)
