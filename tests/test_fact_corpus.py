@@ -32,7 +32,7 @@ def _facts(case: dict) -> tuple[list[dict], list[str]]:
 
 
 def _key(r: dict) -> tuple:
-    return (r["entity_type"], r["entity_name"], r["province_code"], r["indicator"], r["component"] or "", r["period"],
+    return (r["entity_type"], r["entity_name"], r["province_code"] or "", r["indicator"], r["component"] or "", r["period"],
             round(r["value"], 4), r["unit"])
 
 

@@ -37,6 +37,9 @@ RANK = re.compile(r"(?:(?:xếp|đứng|giữ|nằm|vươn\s+lên|tụt\s+xuốn
                   r"(?:(?:thứ\s+hạng|vị\s+trí|hạng)\s+(?:thứ\s+|số\s+)?|thứ\s+)"
                   r"|(?<!\w)(?:vị\s+trí|thứ\s+hạng|hạng)\s+(?:thứ\s+|số\s+)?)"
                   rf"(?P<v>{ORD})(?:\s*/\s*(?P<of>\d{{1,3}}))?", _I)
+# "từ vị trí 15 lên 13", "từ thứ 30 xuống thứ 36": the rank after the move is the current one.
+RANK_MOVE = re.compile(rf"(?<!\w)từ\s+(?:vị\s+trí|hạng|thứ)\s+(?:thứ\s+)?(?:{ORD})\s*(?:\([^)]*\)\s*)?(?:lên|xuống)\s+"
+                       rf"(?:vị\s+trí\s+|hạng\s+)?(?:thứ\s+)?(?P<v>{ORD})(?:\s*/\s*(?P<of>\d{{1,3}}))?", _I)
 # Words before a rank that make it a former one, and words after it that make it a regional one.
 _FORMER = re.compile(r"(?:\btừ|so\s+với|\bhơn|\bkém)\s*$", _I)
 _REGIONAL = re.compile(r"^\s*(?:/\s*\d+\s*)?(?:tỉnh,?\s*(?:thành(?:\s+phố)?)?\s*)?(?:trong\s+|của\s+|tại\s+|ở\s+)?"

@@ -18,13 +18,13 @@ from transforms.text import fold
 class Mention:
     start: int
     end: int
-    kind: str          # agency | province | district | commune | generic_agency | generic_province
+    kind: str          # agency | ministry | province | district | commune | generic_agency | generic_province
     #                    | generic_district | generic_unit | generic_place | unknown | plural
     name: str = ""
     province_code: str | None = None
 
 
-NAMED = ("agency", "province", "district")
+NAMED = ("agency", "province", "district", "ministry")
 # Issuers ("UBND tỉnh Bình Định", "Chủ tịch UBND huyện") are not the subject of what they announce.
 _ISSUER = re.compile(r"(?:UBND|Ủy\s+ban\s+nhân\s+dân|Uỷ\s+ban\s+nhân\s+dân|HĐND|Hội\s+đồng\s+nhân\s+dân|"
                      r"Tỉnh\s+ủy|Thành\s+ủy|Huyện\s+ủy|Chủ\s+tịch|Bộ\s+Nội\s+vụ|Bộ\s+trưởng)\s*$", re.I)
@@ -36,7 +36,8 @@ _DESK = (r"(?:Bộ\s+phận\s+(?:Một|một)\s+cửa|Bộ\s+phận\s+tiếp\s+n
 _GENERIC = [
     ("plural", re.compile(r"\b(?:các|những|nhiều|\d+)\s+(?:sở|cơ\s+quan|đơn\s+vị|huyện|quận|tỉnh|xã|phường|"
                           r"địa\s+phương|phòng|ngành)\b|\b(?:khối|nhóm)\s+(?:các\s+)?(?:sở|cơ\s+quan|đơn\s+vị|"
-                          r"huyện|quận|địa\s+phương|tỉnh|xã)\b", re.I), None),
+                          r"huyện|quận|địa\s+phương|tỉnh|xã)\b|(?:UBND\s+)?(?:các\s+|cả\s+(?:ba|3)\s+)?cấp\s+(?:huyện|xã|tỉnh)\b|"
+                          r"\b(?:vùng|khu\s+vực)\s+(?=[A-ZĐ])", re.I), None),
     ("generic_agency", re.compile(r"\bSở\b"), False),
     ("generic_unit", re.compile(r"\b(?:đơn\s+vị|Đơn\s+vị)\b(?!\s+(?:hành\s+chính|sự\s+nghiệp|trực\s+thuộc|"
                                 r"chức\s+năng|cấp|tính))"), False),
@@ -66,6 +67,8 @@ _SOURCE = re.compile(r"(?:^|[,;.]\s*)(?:[Tt]heo|[Cc]ăn\s+cứ)\s+(?:[^\W\d]+\s+
 def mentions_in(s: str, gaz) -> list[Mention]:
     """Who a sentence names, left to right."""
     out = [Mention(a, b, "agency", name) for name, a, b in gaz.agencies_in(s)]
+    out += [Mention(a, b, "ministry", name) for name, a, b in gaz.ministries_in(s)
+            if not any(m.start < b and a < m.end for m in out)]
     taken = [(m.start, m.end) for m in out]
     out = [m for m in out if not _SOURCE.search(s[max(0, m.start - 60):m.start])]
     for p, a, b in gaz.provinces_in(s):
@@ -183,6 +186,8 @@ class Subjects:
         return f"unmapped subject {m.name!r}"
 
     def named(self, m: Mention, period: str) -> Entity | str:
+        if m.kind == "ministry":
+            return ("ministry", m.name, None)
         if m.kind == "agency":
             code = m.province_code or self.ctx.province_code
             return ("department", m.name, code) if code else f"no province for {m.name}"

@@ -161,7 +161,7 @@ def _add(table: dict, key: str, value, what: str) -> None:
 # --- the gazetteer -------------------------------------------------------------
 class Gazetteer:
     def __init__(self, provinces: list[Province], province_aliases: dict[str, list[str]],
-                 host_slugs: dict[str, list[str]], agencies: list[Agency]):
+                 host_slugs: dict[str, list[str]], agencies: list[Agency], ministries: list[Agency] | None = None):
         self.provinces = provinces
         self.agencies = agencies
         self._by_code = {p.code: p for p in provinces}
@@ -184,6 +184,13 @@ class Gazetteer:
                 is_code = " " not in alias and alias.upper() == alias
                 _add(self._agency_keys, _key(alias), (a.canonical, is_code), "agency name")
         self._agency_keys.seal()
+        # Ministries and ministry-level agencies (entity_type "ministry"): canonical names only, no codes.
+        self.ministries = ministries or []
+        self._ministry_keys = _Table()
+        for a in self.ministries:
+            for alias in (a.canonical, *a.aliases):
+                _add(self._ministry_keys, _key(alias), (a.canonical, False), "ministry name")
+        self._ministry_keys.seal()
 
     @classmethod
     def load(cls, data_dir: Path = DATA_DIR) -> Gazetteer:
@@ -194,7 +201,9 @@ class Gazetteer:
         slugs = {r["code"]: _split(r["host_slugs"]) for r in rows}
         agencies = [Agency(r["canonical"], tuple(_split(r["aliases"])), r["abbreviation"], r["valid_until"],
                            r["successor_2025"]) for r in _read_csv(data_dir / "agencies.csv")]
-        return cls(provinces, aliases, slugs, agencies)
+        ministries = [Agency(r["canonical"], tuple(_split(r["aliases"])), "", r["valid_until"], r["successor_2025"])
+                      for r in _read_csv(data_dir / "ministries.csv")] if (data_dir / "ministries.csv").exists() else []
+        return cls(provinces, aliases, slugs, agencies, ministries)
 
     @classmethod
     def default(cls) -> Gazetteer:
@@ -288,16 +297,17 @@ class Gazetteer:
                 return hit[0]
         return None
 
-    def agencies_in(self, text: str) -> list[tuple[str, int, int]]:
+    def agencies_in(self, text: str, _table: _Table | None = None) -> list[tuple[str, int, int]]:
         """Agency mentions (canonical name, span), longest match first, left to right.
 
         A mention starts with a capital letter; a bare code ("SXD", as in "15/KH-SXD") must be upper case.
         """
+        table = self._agency_keys if _table is None else _table
         t = _Tokens(text)
         out: list[tuple[str, int, int]] = []
         i = 0
         while i < len(t.words):
-            hit = t.longest(i, self._agency_keys)
+            hit = t.longest(i, table)
             if hit:
                 n, (canonical, is_code) = hit
                 surface = t.original(i, n)
@@ -307,6 +317,14 @@ class Gazetteer:
                     continue
             i += 1
         return out
+
+    def ministries_in(self, text: str) -> list[tuple[str, int, int]]:
+        """Ministry mentions ("Bộ Tư pháp", "Ngân hàng Nhà nước Việt Nam"), as agencies_in."""
+        return self.agencies_in(text, self._ministry_keys)
+
+    def find_ministry(self, name: str) -> str | None:
+        hit = self._ministry_keys.get(_key(name))
+        return hit[0] if hit else None
 
     def agency(self, name: str) -> Agency | None:
         canonical = self.find_agency(name)

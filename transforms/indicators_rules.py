@@ -94,7 +94,7 @@ TOPICS: list[tuple[str, re.Pattern]] = [
 ]
 # Index values: points for the PAR INDEX, a percent for either index. "đạt 88,52/100 điểm", "với 90,1%",
 # "(91,2%)", "Chỉ số đạt: 90,10% điểm".
-_VALUE_INTRO = r"(?:đạt|với|là|được|bằng|tương\s+đương|tức|:|\()\s*(?:được\s+)?(?:mức\s+)?"
+_VALUE_INTRO = r"(?:đạt|với|là|được|bằng|tương\s+đương|tức|lên|xuống|còn|:|\()\s*(?:được\s+)?(?:mức\s+)?"
 POINTS = _r(_VALUE_INTRO + r"(?:tổng\s+(?:số\s+)?điểm\s+(?:là\s+|đạt\s+)?)?" + num(fraction=True)
             + r"(?:\s*/\s*100)?\s*điểm\b")
 PERCENT = _r(_VALUE_INTRO + r"(?:tỷ\s+lệ\s*)?" + PCT)
@@ -108,7 +108,7 @@ SUBSET = _r(r"\s*(?:bộ\s+)?hồ\s+sơ\s+(?:đăng\s+ký|cấp|thuộc\s+lĩnh\
 # Words between a cue and a percent that make it some other rate ("tỷ lệ hài lòng về ...").
 OTHER_RATE = _r(r"tỷ\s+lệ|hồ\s+sơ|thủ\s+tục|TTHC|thành\s+phần|tiêu\s+chí|tăng\s+trưởng|giải\s+ngân|ngân\s+sách|"
                 r"\bvốn\b|GRDP|dự\s+toán|doanh\s+thu|\bthu\b|\bchi\b|kế\s+hoạch|trung\s+bình|"
-                r"bình\s+quân")
+                r"bình\s+quân|cấp\s+(?:huyện|xã)")
 
 # A value right after these is a bound, an estimate or a change, not the value ("đạt trên 90 điểm").
 QUALIFIER = _r(r"(?:\b(?:trên|dưới|hơn|gần|khoảng|xấp\s+xỉ|ước(?:\s+tính)?|ước\s+đạt|chừng|tầm|"

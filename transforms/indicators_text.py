@@ -98,7 +98,9 @@ class _Sentence:
                 and not R.AFTER_QUALIFIER.match(s[b:b + 20]) and not R.AVERAGE.search(s[max(0, a - 60):a]))
 
     def named_after(self, pos: int) -> Mention | None:
-        return next((m for m in self.mentions if m.start >= pos and m.kind in NAMED), None)
+        """The entity right after pos ("Xếp thứ hai là Sở Nội vụ"): nothing but a few words between."""
+        m = next((m for m in self.mentions if m.start >= pos and m.kind != "plural"), None)
+        return m if m and m.kind in NAMED and m.start - pos <= 40 else None
 
     def subject_before(self, pos: int) -> Mention | None:
         before = [m for m in self.mentions if m.start < pos]
@@ -148,6 +150,12 @@ def _candidates(st: _Sentence, inherited: str | None, warnings: list[str]) -> li
                 st.used.append(m.span("v"))
                 continue
             take(Cand(ind, *m.span("v"), m.group("v")))
+    for m in K.RANK_MOVE.finditer(s):
+        ind = _index_of(topic(m.start()), "rank")
+        if ind and not K._REGIONAL.match(s[m.end():m.end() + 40]):
+            take(Cand(ind, *m.span("v"), m.group("v"), "rank"), span=m.span())
+        else:
+            st.used.append(m.span())
     for m in K.RANK.finditer(s):
         ind = _index_of(topic(m.start()), "rank")
         if ind and K.is_rank_stated(s, m):
