@@ -32,9 +32,26 @@ _WORD = r"[^\W\d_]+"
 # The one-stop desk or service centre of a unit stands for the unit ("Bộ phận Một cửa huyện tiếp nhận ...").
 _DESK = (r"(?:Bộ\s+phận\s+(?:Một|một)\s+cửa|Bộ\s+phận\s+tiếp\s+nhận\s+và\s+trả\s+kết\s+quả|"
          r"Trung\s+tâm\s+[Pp]hục\s+vụ\s+hành\s+chính\s+công)(?:\s+của)?")
+# After "UBND", a unit is the issuer when it issues something ("UBND tỉnh X ban hành ...", "Quyết định ... của
+# UBND huyện X"), else the unit itself ("Chỉ số CCHC của UBND huyện Ý Yên đạt ...").
+_ISSUES = re.compile(r"^[\s,]*(?:đã\s+|vừa\s+)?(?:ban\s+hành|công\s+bố|phê\s+duyệt|quyết\s+định|chỉ\s+đạo|tổ\s+chức|"
+                     r"yêu\s+cầu|giao|triển\s+khai|có\s+văn\s+bản|về\s+việc|ngày\s+\d)", re.I)
+_DOCUMENT_OF = re.compile(r"(?:Quyết\s+định|Kế\s+hoạch|Công\s+văn|văn\s+bản|Thông\s+báo|Chỉ\s+thị|Báo\s+cáo)[^,;]{0,60}$",
+                          re.I)
+
+
+def _issuer(s: str, a: int, b: int) -> bool:
+    before = s[max(0, a - 25):a]
+    if not _ISSUER.search(before):
+        return False
+    if not re.search(r"(?:UBND|Ủy\s+ban\s+nhân\s+dân|Uỷ\s+ban\s+nhân\s+dân)\s*$", before, re.I):
+        return True
+    return bool(_ISSUES.match(s[b:b + 30]) or _DOCUMENT_OF.search(s[max(0, a - 90):a]))
+
+
 # kind -> (pattern, whether the word after it must be capitalised: True yes, False no, None either)
 _GENERIC = [
-    ("plural", re.compile(r"\b(?:các|những|nhiều|\d+)\s+(?:sở|cơ\s+quan|đơn\s+vị|huyện|quận|tỉnh|xã|phường|"
+    ("plural", re.compile(r"(?:\b(?:các|những|nhiều)|(?<!\d)\d{1,3})\s+(?:sở|cơ\s+quan|đơn\s+vị|huyện|quận|tỉnh|xã|phường|"
                           r"địa\s+phương|phòng|ngành)\b|\b(?:khối|nhóm)\s+(?:các\s+)?(?:sở|cơ\s+quan|đơn\s+vị|"
                           r"huyện|quận|địa\s+phương|tỉnh|xã)\b|(?:UBND\s+)?(?:các\s+|cả\s+(?:ba|3)\s+)?cấp\s+(?:huyện|xã|tỉnh)\b|"
                           r"\b(?:vùng|khu\s+vực)\s+(?=[A-ZĐ])", re.I), None),
@@ -76,7 +93,7 @@ def mentions_in(s: str, gaz) -> list[Mention]:
                       or (m.end <= a and _QUALIFIER_GAP.match(s[m.end:a])))), None)
         if owner is not None:
             out[out.index(owner)] = Mention(owner.start, owner.end, "agency", owner.name, p.code)
-        elif not _ISSUER.search(s[max(0, a - 25):a]) and not _SOURCE.search(s[max(0, a - 60):a]):
+        elif not _issuer(s, a, b) and not _SOURCE.search(s[max(0, a - 60):a]):
             out.append(Mention(a, b, "province", p.name, p.code))
         taken.append((a, b))
     for kind, rx, cap in _GENERIC:
@@ -92,7 +109,7 @@ def mentions_in(s: str, gaz) -> list[Mention]:
                 if not name:
                     continue
                 b = m.start("name") + len(name)
-            if any(a < y and b > x for x, y in taken) or _ISSUER.search(s[max(0, a - 25):a]):
+            if any(a < y and b > x for x, y in taken) or _issuer(s, a, b):
                 continue
             taken.append((a, b))
             if _SOURCE.search(s[max(0, a - 60):a]):

@@ -45,6 +45,8 @@ RULES: list[tuple[str, re.Pattern]] = [
                                     r"trực\s+tuyến")),
     ("dossiers_received_online", _r(r"(?:nộp|tiếp\s+nhận)\s+(?:hồ\s+sơ\s+)?trực\s+tuyến\s*:?\s*(?:là\s+|được\s+)?"
                                     + NUM + r"\s+" + HS)),
+    ("dossiers_received_online", _r(r"(?:trong\s+đó\s*:?\s*|\(\s*)(?:hồ\s+sơ\s+)?(?:nộp\s+|tiếp\s+nhận\s+)?trực\s+tuyến"
+                                    r"\s*:?\s*(?:là\s+)?" + NUM + r"\s+" + HS)),
     # Rates before counts: a percent after the words it qualifies or before them.
     ("on_time_rate", _r(r"tỷ\s+lệ\s+(?:hồ\s+sơ\s+|" + TTHC + r"\s+)?(?:được\s+)?(?:giải\s+quyết\s+)?"
                         r"(?:hồ\s+sơ\s+|" + TTHC + r"\s+)?" + ON_TIME
@@ -76,7 +78,7 @@ RULES: list[tuple[str, re.Pattern]] = [
                              r"trễ|quá|chậm|trực))")),
     ("dossiers_received", _r(r"(?<!và\s)tiếp\s+nhận\s+(?:mới\s+|tổng\s+(?:số|cộng)\s+|được\s+)?(?:là\s+)?:?\s*"
                              + NUM + r"\s+" + HS)),
-    ("dossiers_received", _r(r"(?:tổng\s+)?số\s+hồ\s+sơ\s+(?:được\s+)?tiếp\s+nhận\s*(?:là|đạt|:)\s*" + NUM)),
+    ("dossiers_received", _r(r"(?:tổng\s+)?số\s+hồ\s+sơ\s+(?:được\s+)?tiếp\s+nhận[^;:%\d]{0,40}?(?:là|đạt|:)\s*" + NUM)),
     ("dossiers_digitized", _r(r"số\s+" + HOA + r"\b[^;%]{0,160}?(?:được|là|gồm|với|:)?\s*" + NUM + r"\s+" + HS)),
     ("dossiers_digitized", _r(NUM + r"\s+" + HS + r"\s+(?:đã\s+được|đã|được)\s+số\s+" + HOA)),
     ("procedures_reviewed", _r(r"rà\s+soát(?:\s*,?\s*(?:đánh\s+giá|đơn\s+giản\s+" + HOA + r"))*\s+(?:được\s+)?"
@@ -94,10 +96,13 @@ TOPICS: list[tuple[str, re.Pattern]] = [
 ]
 # Index values: points for the PAR INDEX, a percent for either index. "đạt 88,52/100 điểm", "với 90,1%",
 # "(91,2%)", "Chỉ số đạt: 90,10% điểm".
-_VALUE_INTRO = r"(?:đạt|với|là|được|bằng|tương\s+đương|tức|lên|xuống|còn|:|\()\s*(?:được\s+)?(?:mức\s+)?"
+_VALUE_INTRO = (r"(?:đạt|với|là|được|bằng|tương\s+đương|tức|lên|xuống|còn|:|\()\s*(?:được\s+)?(?:mức\s+)?"
+                r"(?:(?:kết\s+quả|số\s+điểm|điểm\s+số|chỉ\s+số)\s+(?:là\s+|đạt\s+)?)?")
 POINTS = _r(_VALUE_INTRO + r"(?:tổng\s+(?:số\s+)?điểm\s+(?:là\s+|đạt\s+)?)?" + num(fraction=True)
             + r"(?:\s*/\s*100)?\s*điểm\b")
 PERCENT = _r(_VALUE_INTRO + r"(?:tỷ\s+lệ\s*)?" + PCT)
+# An index value stated with no unit ("Nam Định đạt 87,32, tăng 2,46 điểm %"): decimals, then a pause.
+NO_UNIT = _r(r"(?:đạt|là)\s+(?P<v>\d{2},\d{1,4})(?=\s*[,;)]|\s*\.(?!\d)|\s+và\s|\s*$)")
 # A value right after its entity, with nothing between ("Sở Tài chính 90,1%", "Long An: 89,12%").
 BARE = _r(r"\s*[:(]?\s*" + num(fraction=True) + r"(?:\s*/\s*100)?\s*(?P<u>%|điểm\b)")
 # A component score: "<name> đạt 26,44/29 điểm" after "chỉ số thành phần"; its percent of the maximum follows.

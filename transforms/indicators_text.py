@@ -173,6 +173,11 @@ def _candidates(st: _Sentence, inherited: str | None, warnings: list[str]) -> li
         ind, since = _percent_topic(st, m.start("v"), inherited, m.end())
         if ind and not R.OTHER_RATE.search(s[since:m.start("v")]):
             take(Cand(ind, *m.span("v"), m.group("v"), "percent"))
+    for m in R.NO_UNIT.finditer(s):                        # only with the index named in the sentence before it
+        topic_here, _ = _topic_at(st.cues, m.start("v"), None)
+        ind = _index_of(topic_here, "points")
+        if ind and (value_of(m.group("v"), "points") or 0) >= 40:    # an index, not a component or a count
+            take(Cand(ind, *m.span("v"), m.group("v"), "percent" if ind == "sipas" else "points"))
     for men in st.mentions:                                # "Sở Tài chính 90,1%", "Long An: 89,12%"
         m = R.BARE.match(s, men.end) if men.kind in NAMED else None
         if not m:
