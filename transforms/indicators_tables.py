@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from transforms.fact_ranks import ordinal
 from transforms.facts import (
     RANK_OF,
     UNITS,
@@ -36,7 +37,8 @@ _LABELS: list[tuple[str, tuple[str, ...]]] = [
     (IGNORED, ("tang", "giam")), (IGNORED, ("so voi",)), (IGNORED, ("chenh lech",)),
     ("on_time_rate", ("ty le", "dung han")), ("early_rate", ("ty le", "truoc han")),
     ("online_rate", ("ty le", "truc tuyen")), ("digitization_rate", ("ty le", "so hoa")),
-    ("rank", ("xep hang",)), ("rank", ("thu hang",)), ("rank", ("hang",)), ("rank", ("xep thu",)),
+    (IGNORED, ("thay doi",)), (IGNORED, ("bien dong",)),
+    ("rank", ("xep hang",)), ("rank", ("thu hang",)), ("rank", ("hang",)), ("rank", ("xep thu",)), ("rank", ("vi tri",)),
     ("dossiers_pending", ("dang giai quyet", "tong")), (IGNORED, ("dang giai quyet", "han")),
     ("dossiers_pending", ("dang giai quyet",)),
     ("dossiers_resolved_early", ("giai quyet", "truoc han")), ("dossiers_resolved_on_time", ("giai quyet", "dung han")),
@@ -48,6 +50,7 @@ _LABELS: list[tuple[str, tuple[str, ...]]] = [
     ("dossiers_digitized", ("so hoa",)),
     ("value_pct", ("chi so", "%")), ("value_pct", ("ket qua", "%")), ("value_pct", ("%",)),
     ("value_pts", ("tong diem",)), ("value_pts", ("diem",)), ("value_pts", ("chi so",)), ("value_pts", ("ket qua",)),
+    ("value_pts", ("gia tri",)),
     ("district", ("huyen",)), ("district", ("thi xa",)),
     ("province", ("tinh",)), ("province", ("thanh pho",)), ("province", ("dia phuong",)),
     ("entity", ("don vi",)), ("entity", ("co quan",)), ("entity", ("so", "nganh")), ("entity", ("ten",)),
@@ -62,8 +65,14 @@ _DISTRICT_CELL = re.compile(r"^(?:ubnd\s+)?(?:huyen|quan|thi xa|thanh pho)\s+(?P
 _MAX_TITLE_ROWS = 6
 
 
+_MAX_NOTE = re.compile(r"\((?:[^)]*tối\s+đa[^)]*)\)", re.I)     # "Điểm (tối đa 100)": a note, not the maximum
+_YEAR_ONLY = re.compile(r"^(?:nam )?(?:19|20)\d{2}$")
+
+
 def classify(label: str) -> str | None:
-    f = fold(label)
+    f = fold(_MAX_NOTE.sub(" ", label))
+    if _YEAR_ONLY.match(f):
+        return "value_pts"                  # "Năm 2023": that year's value, beside "Năm 2022"
     words = f" {f} "
     if "%" in label:
         words += " % "
@@ -103,6 +112,9 @@ def _index_of(text: str) -> str | None:
 def _entity(cell: str, kind: str, ctx: FactContext, gaz) -> tuple[str, str, str | None] | None:
     """Whom a row is about. In a district column ("Huyện, thành phố") a name is a district, with or without
     its unit word; elsewhere a department, a province, or a district named with its unit word."""
+    ministry = gaz.find_ministry(cell) if kind != "district" else None
+    if ministry:
+        return ("ministry", ministry, None)
     d = _DISTRICT_CELL.match(fold(cell))
     if kind == "district" or (d and not gaz.find_province(cell)):
         name = clean(re.sub(r"^(?:UBND\s+)?(?:huyện|quận|thị\s+xã|thành\s+phố)\s+", "", cell, flags=re.I))
@@ -214,7 +226,7 @@ def _row_facts(row, cols, ent, picked, table_index, table_period, ctx, gaz, warn
     if who is None:
         warnings.append(f"unmapped entity {name!r} in table row: {' | '.join(row)}")
         return []
-    if who[2] is None:
+    if who[2] is None and who[0] != "ministry":
         warnings.append(f"no province for {name!r}: {' | '.join(row)}")
         return []
     out = []
@@ -237,7 +249,7 @@ def _row_facts(row, cols, ent, picked, table_index, table_period, ctx, gaz, warn
         if period is None:
             continue
         evidence = f"{ent.label}: {name} | {c.label}: {row[c.j]}"
-        value = value_of(row[c.j], unit)
+        value = value_of(row[c.j], unit) if unit != "rank" else ordinal(re.sub(r"(?i)^thứ\s+", "", row[c.j]))
         if value is None or (unit in ("percent", "points") and not 0 <= value <= 100) or (unit == "rank" and value < 1):
             warnings.append(f"unreadable {c.label!r} value {row[c.j]!r}: {' | '.join(row)}")
             continue
