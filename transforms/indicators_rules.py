@@ -60,6 +60,8 @@ RULES: list[tuple[str, re.Pattern]] = [
     ("online_rate", _r(PCT + r"\s*(?:số\s+)?" + HS + r"\s+(?:được\s+)?(?:nộp\s+|tiếp\s+nhận\s+)?trực\s+tuyến")),
     ("online_rate", _r(ANY_NUM + r"\s+" + HS + r"[^;%.]{0,40}?trực\s+tuyến\s*[,(]?\s*(?:chiếm|đạt|bằng)\s*"
                        r"(?:tỷ\s+lệ\s*)?" + PCT)),
+    ("online_rate", _r(r"trực\s+tuyến\s*(?:là\s+|:\s*)?" + ANY_NUM + r"\s+" + HS + r"\s*[,(]?\s*(?:chiếm|đạt|bằng)\s*"
+                       r"(?:tỷ\s+lệ\s*)?(?:là\s*)?" + PCT)),
     ("digitization_rate", _r(r"tỷ\s+lệ\s+(?:hồ\s+sơ\s+)?(?:được\s+)?số\s+" + HOA + GAP + INTRO + PCT)),
     ("digitization_rate", _r(r"số\s+" + HOA + r"\b[^;%]{0,160}?(?:đạt|chiếm|là)\s+(?:tỷ\s+lệ\s+)?(?:là\s+)?" + PCT)),
     # Counts of dossiers by outcome.
@@ -108,6 +110,8 @@ BARE = _r(r"\s*[:(]?\s*" + num(fraction=True) + r"(?:\s*/\s*100)?\s*(?P<u>%|đi�
 # A component score: "<name> đạt 26,44/29 điểm" after "chỉ số thành phần"; its percent of the maximum follows.
 COMPONENT_VALUE = _r(r"đạt\s+(?:được\s+)?" + num(fraction=True) + r"(?:\s*/\s*(?P<max>" + _NUM + r"))?\s*điểm\b"
                      r"(?:\s*[,(]?\s*(?:đạt|tương\s+đương|bằng)?\s*(?:tỷ\s+lệ\s*)?" + ANY_NUM + r"\s*%\s*\)?)?")
+# A "toàn trình" (handled online end to end) or "một phần" figure is another measure than online submission.
+NOT_ONLINE = _r(r"toàn\s+trình|một\s+phần|thanh\s+toán")
 # A count of one field's dossiers is not the unit's total ("tiếp nhận 3.120 hồ sơ đăng ký doanh nghiệp").
 SUBSET = _r(r"\s*(?:bộ\s+)?hồ\s+sơ\s+(?:đăng\s+ký|cấp|thuộc\s+lĩnh\s+vực|lĩnh\s+vực|về|xin)\b")
 # Words between a cue and a percent that make it some other rate ("tỷ lệ hài lòng về ...").

@@ -146,7 +146,8 @@ def _candidates(st: _Sentence, inherited: str | None, warnings: list[str]) -> li
     _components(st, take, warnings)
     for ind, rx in R.RULES:
         for m in rx.finditer(s):
-            if UNITS[ind] == "count" and R.SUBSET.match(s, m.end("v")):
+            if (UNITS[ind] == "count" and R.SUBSET.match(s, m.end("v"))) or (
+                    ind in ("online_rate", "dossiers_received_online") and R.NOT_ONLINE.search(s, m.start(), m.end() + 12)):
                 st.used.append(m.span("v"))
                 continue
             take(Cand(ind, *m.span("v"), m.group("v")))
