@@ -24,7 +24,7 @@ from crawlers.generic_meta import (
     strip_chrome,
 )
 from crawlers.html import BLOCKS, paragraphs_of, tables_of, text_of
-from crawlers.main_text import choose, library_paragraphs
+from crawlers.main_text import choose, library_paragraphs, read_by_library
 from transforms.text import clean, fold
 
 __all__ = ["detect_family", "extract_generic", "generic_listing_links"]
@@ -248,7 +248,10 @@ def extract_generic(tree, url: str) -> dict:
     summary = parse_summary(work, main, work_title)
     paras = _paragraphs(main, work_title, title, summary, date_text)
     author, paras = parse_author(main, paras, work_title)
-    paras, _ = choose(paras, library_paragraphs(tree), title, summary, date_text, author)
+    library = library_paragraphs(tree)
+    paras, source = choose(paras, library, title, summary, date_text, author)
+    if source == "library" and summary and not read_by_library(summary, library):
+        summary = None
     container = main.getparent() if main is not None and main.getparent() is not None else main
     out = {
         "title": title, "date_text": date_text, "author": author, "summary": summary, "paragraphs": paras,

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 
 from crawlers.attachments import is_attachment_url
-from crawlers.html import BLOCKS, text_of
+from crawlers.html import BLOCKS, text_lengths, text_of
 from transforms.text import clean, fold
 
 # Class/id tokens of chrome boxes an article's main text never lives in.
@@ -29,8 +29,13 @@ _THEO = re.compile(r"^(?:theo|nguồn)\s+(.{1,60})$", re.I)
 DATE = re.compile(r"(?<!\d)\d{1,2}\s*[/.\-]\s*\d{1,2}\s*[/.\-]\s*\d{4}(?!\d)")
 _TIME_AFTER = re.compile(r"^\s*[|,\-–]?\s*\d{1,2}\s*[:hg]\s*\d{2}")
 _CHROME_TAGS = ("nav", "aside", "form")
+_OWN_SHARE = 0.4  # share of the page's unlinked text that makes a box the article's container
 _ITEM_TAGS = ("article", "section", "main", "li")  # an item's <header> holds its title and date
 _MIN_LEAD = 40  # a lead is a sentence or more, not a label
+_MAX_LEAD = 1200
+_LEAD_SHARE = 0.6  # of the main text's length
+_AUTHOR_BOX = re.compile(r"(?:^|[-_])(?:author|authors|tac-gia|tacgia|byline|writer|bio|biography|profile)(?:$|[-_])",
+                         re.I)
 _BYLINE_LOOKAHEAD = 12  # elements after the text that may still hold its byline
 
 
@@ -47,19 +52,36 @@ def is_chrome(el) -> bool:
 
 
 def strip_chrome(body) -> None:
-    """Drop chrome elements (by tag, or by a chrome-like name) from a working copy of the page."""
-    whole = len(text_of(body)) or 1
-    for el in list(body.iter()):
-        if isinstance(el.tag, str) and el is not body and el.getparent() is not None and is_chrome(el):
-            if len(text_of(el)) < 0.5 * whole:  # never throw away most of the page on a name guess
+    """Drop chrome elements (by tag, or by a chrome-like name) from a working copy of the page.
+
+    A name is a guess: a box that holds most of the page's text, or much of its unlinked text, is the
+    article's own container whatever its name says ("content-with-sidebar", WordPress's `tag-<slug>` post
+    classes, Blogger's `widget Blog`), so it stays."""
+    length, links = text_lengths(body)
+    whole = length.get(body, 0) or 1
+    prose = whole - links.get(body, 0)
+    stack = [body]
+    while stack:
+        for el in list(stack.pop()):
+            if not isinstance(el.tag, str):
+                continue
+            n = length.get(el, 0)
+            if is_chrome(el) and n < 0.5 * whole and (n - links.get(el, 0) < _OWN_SHARE * prose
+                                                       or el.tag in _CHROME_TAGS):
                 el.drop_tree()
+            else:
+                stack.append(el)
 
 
 def in_subtree(el, root) -> bool:
     return el is root or any(a is root for a in el.iterancestors())
 
 
-def link_density(el) -> float:
+def link_density(el, lengths: tuple[dict, dict] | None = None) -> float:
+    """Share of `el`'s text inside links; `lengths` (crawlers.html.text_lengths of a tree holding `el`)
+    spares re-reading the subtree."""
+    if lengths is not None and el in lengths[0]:
+        return min(lengths[1][el] / (lengths[0][el] or 1), 1.0)
     text = len(text_of(el)) or 1
     return min(sum(len(text_of(a)) for a in el.iter("a")) / text, 1.0)
 
@@ -121,14 +143,25 @@ def parse_date_text(tree, anchor, work, main) -> str | None:
 
 
 # --- lead -----------------------------------------------------------------------------------------------------------
+def _about_author(el) -> bool:
+    """Inside a box named for the author (a bio under "about the author" is no lead)."""
+    return any(_AUTHOR_BOX.search(t) for a in (el, *el.iterancestors()) for t in tokens(a))
+
+
+def _lead_sized(text: str, main_len: int) -> bool:
+    """A lead is a sentence or a few, never the article again: short beside the main text."""
+    return _MIN_LEAD // 2 <= len(text) <= _MAX_LEAD and (not main_len or len(text) <= _LEAD_SHARE * main_len)
+
+
 def _named_summary(work, main) -> str | None:
+    main_len = len(text_of(main)) if main is not None else 0
     for el in work.iter():
         if isinstance(el.tag, str) and el.tag not in ("meta", "body", "html") and any(
                 _SUMMARY.search(t) for t in tokens(el)):
-            if main is not None and in_subtree(el, main):
-                continue
+            if main is not None and (in_subtree(el, main) or in_subtree(main, el)):
+                continue  # inside the text, or a box around it whose name says "description"
             text = text_of(el)
-            if len(text) >= 20:
+            if _lead_sized(text, main_len) and not _about_author(el):
                 return text
     return None
 
@@ -149,9 +182,11 @@ def _between(title_el, main):
 
 def _lead_between(title_el, main) -> str | None:
     """The first sentence-long block after the title and before the main text (the sapo of most themes)."""
+    main_len = len(text_of(main))
     for el in _between(title_el, main):
         text = text_of(el)
-        if len(text) < _MIN_LEAD or link_density(el) >= 0.3 or byline_of(text):
+        if len(text) < _MIN_LEAD or link_density(el) >= 0.3 or byline_of(text) or _about_author(el) \
+                or not _lead_sized(text, main_len):
             continue
         if not (len(text) <= 80 and DATE.search(text)):  # a meta line states the date, a lead does not
             return text

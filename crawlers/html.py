@@ -149,6 +149,35 @@ def text_of(el) -> str:
     return clean("".join(out))
 
 
+def _piece(s: str | None) -> int:
+    return len(s.strip()) + 1 if s and not s.isspace() else 0
+
+
+def text_lengths(root) -> tuple[dict, dict]:
+    """({element: visible text length}, {element: length of its link text}) for every element under `root`,
+    in one pass (children before parents). Lengths count stripped text pieces plus one separator each, close
+    to len(text_of(el)); thresholds over many elements use these instead of re-reading each subtree."""
+    length: dict = {}
+    links: dict = {}
+    for el in reversed(list(root.iter())):
+        if not _is_element(el):
+            continue
+        tag = el.tag.lower()
+        if tag in INVISIBLE:
+            length[el], links[el] = 0, 0
+            continue
+        n = _piece(el.text)
+        k = 0
+        for child in el:
+            n += _piece(child.tail)
+            if _is_element(child):
+                n += length.get(child, 0)
+                k += links.get(child, 0)
+        length[el] = n
+        links[el] = n if tag == "a" else k
+    return length, links
+
+
 def _drop(root, selectors: tuple[str, ...]) -> None:
     for sel in selectors:
         try:

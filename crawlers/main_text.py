@@ -16,7 +16,13 @@ import trafilatura
 
 from transforms.text import clean, fold
 
-AGREE = 0.9  # shingle precision and recall of our text against the library's, for ours to stand
+# Ours stands when this share of its text is also the library's, and the library's sentence-long lines
+# (_PROSE characters) we lack are under MISSING of its text: a footer or a related list the library keeps
+# on a short page is no reason to drop ours, paragraphs we cut are.
+AGREE = 0.95
+MISSING = 0.4
+_PROSE = 100
+_SLACK_WORDS = 6  # a link's or a caption's words
 _TOKEN = re.compile(r"\w+")
 
 # trafilatura logs every page it gives up on at WARNING: a page without main text is reported by our record.
@@ -40,13 +46,25 @@ def _shingles(paras: list[str], n: int = 4) -> Counter:
     return Counter(tuple(toks[i:i + n]) for i in range(len(toks) - n + 1))
 
 
+def _words(paras: list[str]) -> Counter:
+    return Counter(_TOKEN.findall(fold(" ".join(paras))))
+
+
 def agreement(ours: list[str], theirs: list[str]) -> tuple[float, float]:
-    """(share of our text the library also read, share of the library's text we also read)."""
-    a, b = _shingles(ours), _shingles(theirs)
+    """(share of our words the library also read, share of the library's words we also read): words, not
+    shingles, so that paragraphs split otherwise still agree."""
+    a, b = _words(ours), _words(theirs)
     if not a or not b:
         return 0.0, 0.0
     shared = sum((a & b).values())
     return shared / sum(a.values()), shared / sum(b.values())
+
+
+def _ours_agrees(ours: list[str], theirs: list[str]) -> bool:
+    """Few of our words are not the library's: under 1 - AGREE of them, or a line's worth on a short page."""
+    a = _words(ours)
+    extra = sum((a - _words(theirs)).values())
+    return extra <= (1 - AGREE) * sum(a.values()) + _SLACK_WORDS
 
 
 def _is_accounted(line: str, known: set[str], date_text: str | None, author: str | None) -> bool:
@@ -58,14 +76,35 @@ def _is_accounted(line: str, known: set[str], date_text: str | None, author: str
     return bool(author) and len(line) <= len(author) + 20 and fold(author) in key
 
 
+def _missing_prose(theirs: list[str], ours: list[str]) -> float:
+    """Share of the library's text in sentence-long lines our reading lacks (a body we cut short)."""
+    have = _shingles(ours)
+    total = sum(len(p) for p in theirs) or 1
+    missing = 0
+    for line in theirs:
+        own = _shingles([line])
+        if len(line) >= _PROSE and own and sum((own & have).values()) < 0.5 * sum(own.values()):
+            missing += len(line)
+    return missing / total
+
+
 def choose(ours: list[str], theirs: list[str], title: str | None, summary: str | None,
            date_text: str | None, author: str | None) -> tuple[list[str], str]:
-    """(paragraphs, "block" or "library"): ours when both readings agree or the library read nothing."""
+    """(paragraphs, "block" or "library"). The library's lines the page's other parts account for (title,
+    lead, date line, byline) are set aside first. Ours stands unless it holds much the library did not read
+    (a teaser list, a box beside the text) or lacks sentences the library read (a body split over blocks)."""
+    known = {fold(x) for x in (title, summary) if x}
+    theirs = [p for p in theirs if not _is_accounted(p, known, date_text, author)]
     if not theirs:
         return ours, "block"
     if ours:
-        precision, recall = agreement(ours, theirs)
-        if precision >= AGREE and recall >= AGREE:
+        if _ours_agrees(ours, theirs) and _missing_prose(theirs, ours) < MISSING:
             return ours, "block"
-    known = {fold(x) for x in (title, summary) if x}
-    return [p for p in theirs if not _is_accounted(p, known, date_text, author)], "library"
+    return theirs, "library"
+
+
+def read_by_library(summary: str | None, theirs: list[str]) -> bool:
+    """Whether the library's text holds the lead (most of its shingles): a lead it does not read as text,
+    once its text is taken, is a teaser or a description, not the article's lead."""
+    own = _shingles([summary]) if summary else Counter()
+    return bool(own) and sum((own & _shingles(theirs)).values()) >= 0.5 * sum(own.values())
