@@ -23,7 +23,7 @@ from crawlers.generic_meta import (
     parse_summary,
     strip_chrome,
 )
-from crawlers.html import BLOCKS, paragraphs_of, tables_of, text_of
+from crawlers.html import BLOCKS, paragraphs_of, tables_of, text_lengths, text_of
 from crawlers.main_text import choose, library_paragraphs, read_by_library
 from transforms.text import clean, fold
 
@@ -53,7 +53,18 @@ _SIGNS = {fam: [(re.compile(pat.lower().removeprefix(_CLASS_SIGN).removeprefix(r
                  pat.startswith(_CLASS_SIGN)) for pat, w in signs] for fam, signs in _FAMILY_SIGNS.items()}
 
 
+def _needle(pattern: str) -> str:
+    """The longest plain run of a pattern: a substring every match contains, found by str's fast search."""
+    runs = re.split(r"\\.|[\[\](){}?*+|^$.]", re.sub(r"\[[^\]]*\]|\(\?:[^)]*\)[?*]?", "|", pattern))
+    return max(runs, key=len)
+
+
+_NEEDLES = {pat: _needle(pat.pattern) for signs in _SIGNS.values() for pat, _, _ in signs}
+
+
 def _found(pat: re.Pattern, text: str) -> bool:
+    if _NEEDLES.get(pat, "") not in text:  # most signatures are absent: skip the regex then
+        return False
     for m in pat.finditer(text):
         if m.start() == 0 or not (text[m.start() - 1].isalnum() or text[m.start() - 1] == "_"):
             return True
@@ -72,12 +83,15 @@ def _table_heads(tree) -> list[str]:
     return heads
 
 
-def detect_family(tree, url: str) -> str | None:
-    """The CMS family whose markup signatures the page carries, or None when unsure."""
+def detect_family(tree, url: str, markup: str | None = None) -> str | None:
+    """The CMS family whose markup signatures the page carries, or None when unsure. `markup`: the page's
+    text as decoded (crawlers.html.parse_document), else the tree is serialised."""
     # Lower-cased once and matched case-sensitively: an IGNORECASE pattern loses its literal-prefix scan,
     # which made detection cost more than the whole extraction on 200 KB pages.
-    markup = lxml.html.tostring(tree, encoding="unicode")[:300_000].lower()
-    classes = " ".join(tree.xpath("//@class")).lower()
+    if markup is None:
+        markup = lxml.html.tostring(tree, encoding="unicode")
+    markup = markup[:300_000].lower()
+    classes = " ".join(tree.xpath("//@class", smart_strings=False)).lower()
     scores = {fam: sum(w for pat, w, cls in signs if _found(pat, classes if cls else markup))
               for fam, signs in _SIGNS.items()}
     for fam, pat in _URL_SIGNS.items():
@@ -95,23 +109,24 @@ def detect_family(tree, url: str) -> str | None:
 
 
 _CLIMB = 2.0  # a parent must hold this many times the block's paragraph text
+_BEFORE_TITLE = 300  # characters of labels and breadcrumbs a heading may follow inside the main block
 
 
 # --- main block ----------------------------------------------------------------------------------------------------
-def _own_text(el) -> tuple[int, int]:
+def _own_text(el, lengths) -> tuple[int, int]:
     """(text length, link text length) of text directly in `el` and its inline children."""
+    length, links = lengths
     total = len(clean(el.text))
-    links = 0
+    inline = 0
     for child in el:
         if isinstance(child.tag, str) and child.tag not in BLOCKS and child.tag not in ("script", "style"):
-            n = len(text_of(child))
-            total += n
-            links += n if child.tag == "a" else sum(len(text_of(a)) for a in child.iter("a"))
+            total += length.get(child, 0)
+            inline += links.get(child, 0)
         total += len(clean(child.tail))
-    return total, links
+    return total, inline
 
 
-def _scores(work) -> tuple[dict, dict]:
+def _scores(work, lengths) -> tuple[dict, dict]:
     """Readability-style: paragraph text scores its parent (and grandparent); `good` is the paragraph text
     inside each element."""
     scores: dict = {}
@@ -119,7 +134,7 @@ def _scores(work) -> tuple[dict, dict]:
     for el in work.iter():
         if not isinstance(el.tag, str) or el.tag in ("script", "style", "table", "a"):
             continue
-        n, links = _own_text(el)
+        n, links = _own_text(el, lengths)
         if n - links < 25:
             continue
         container = el.tag in ("div", "td", "article", "section", "main", "body")
@@ -135,26 +150,29 @@ def _scores(work) -> tuple[dict, dict]:
     return scores, good
 
 
-def _main_block(work):
+def _main_block(work, lengths: tuple[dict, dict] | None = None):
     """The best-scoring block, discounted by link density; a parent replaces it only when the parent holds
     much more paragraph text at a low link density (text split over sibling wrappers), so related lists,
     footers and side boxes around a short article stay out."""
-    scores, good = _scores(work)
+    lengths = lengths or text_lengths(work)
+    scores, good = _scores(work, lengths)
     best, best_score = None, 0.0
     for el, s in scores.items():
-        s *= 1 - link_density(el)
+        s *= 1 - link_density(el, lengths)
         if s > best_score:
             best, best_score = el, s
     while best is not None and best is not work:
         parent = best.getparent()
-        if parent is None or good.get(parent, 0) < _CLIMB * good.get(best, 0) or link_density(parent) > 0.2:
+        if parent is None or good.get(parent, 0) < _CLIMB * good.get(best, 0) or link_density(parent, lengths) > 0.2:
             break
         best = parent
     return best
 
 
 def _text_after_title(main, title_el):
-    """A copy of `main` without the title and everything before it (breadcrumbs, category labels)."""
+    """A copy of `main` without the title and what comes before it inside `main` (breadcrumbs, category
+    labels). When much text comes before it, the element is not the article's heading (a later repeat of
+    the title's text: a caption, a share box) and only the element itself is dropped."""
     root = copy.deepcopy(main)
     if title_el is None or not in_subtree(title_el, main):
         return root
@@ -162,19 +180,24 @@ def _text_after_title(main, title_el):
     found = root.xpath("." + path) if path else []
     if not found:
         return root
-    node = found[0]
+    node, before = found[0], []
     while node is not None and node is not root:
-        for sib in list(node.itersiblings(preceding=True)):
+        before.extend(node.itersiblings(preceding=True))
+        node = node.getparent()
+    if sum(len(text_of(sib)) for sib in before) <= _BEFORE_TITLE:
+        node = found[0]
+        while node is not root:
+            parent = node.getparent()
+            parent.text = None
+            node = parent
+        for sib in before:
             sib.getparent().remove(sib)
-        parent = node.getparent()
-        parent.text = None
-        node = parent
     found[0].drop_tree()
     return root
 
 
 def _paragraphs(main, title_el, title, summary, date_text) -> list[str]:
-    paras = paragraphs_of(_text_after_title(main, title_el)) if main is not None else []
+    paras = paragraphs_of(_text_after_title(main, title_el), in_place=True) if main is not None else []
     drop = {fold(x) for x in (title, summary) if x}
     return [p for p in paras if fold(p) not in drop and not (len(p) <= 80 and date_text and date_text in p)]
 
@@ -183,11 +206,14 @@ def _paragraphs(main, title_el, title, summary, date_text) -> list[str]:
 def parse_title(tree, main) -> tuple[str | None, object]:
     """The article's heading: the heading the <title> starts or ends with, else the h1, og:title, <title>."""
     page_title = text_of(tree.find(".//title"))
-    heads = tree.xpath("//h1|//h2|//h3|//h4|//*[contains(@class,'title')]")
     if page_title:
-        for h in sorted(heads, key=lambda h: -len(text_of(h))):
-            t = text_of(h)
-            if len(t) > 8 and fold(page_title).startswith(fold(t)) or fold(page_title).endswith(" " + fold(t)):
+        key = fold(page_title)
+        heads = [(h, text_of(h)) for h in tree.xpath("//h1|//h2|//h3|//h4|//*[contains(@class,'title')]")]
+        for h, t in sorted(heads, key=lambda ht: -len(ht[1])):
+            if len(t) > len(page_title):
+                continue  # a box named "title" around more than the title
+            ft = fold(t)
+            if len(t) > 8 and key.startswith(ft) or key.endswith(" " + ft):
                 return t, h
     if main is not None:
         h1 = main.xpath(".//h1") or main.xpath("preceding::h1[1]")
@@ -236,8 +262,8 @@ def extract_generic(tree, url: str) -> dict:
     body = work.find("body")
     if body is None:
         body = work
-    strip_chrome(body)
-    main = _main_block(body)
+    lengths = strip_chrome(body)
+    main = _main_block(body, lengths)
     title, title_el = parse_title(tree, main)
     if title_el is not None and title_el.getroottree().getroot() is not tree.getroottree().getroot():
         title_el = None  # found in the working copy: look the same text up in the page itself
@@ -247,7 +273,7 @@ def extract_generic(tree, url: str) -> dict:
     work_title = element_with_text(work, title) if title else None
     summary = parse_summary(work, main, work_title)
     paras = _paragraphs(main, work_title, title, summary, date_text)
-    author, paras = parse_author(main, paras, work_title)
+    author, paras = parse_author(main, paras, work_title, lengths[0])
     library = library_paragraphs(tree)
     paras, source = choose(paras, library, title, summary, date_text, author)
     if source == "library" and summary and not read_by_library(summary, library):

@@ -6,7 +6,7 @@ body is read by the generic extractor instead, and `extraction` says which path 
 from __future__ import annotations
 
 from crawlers.families.generic import ARTICLE_FAMILIES, PAGE_FAMILIES, detect_family
-from crawlers.html import parse_html
+from crawlers.html import parse_document
 from crawlers.extract_generic import extract_generic
 from transforms.dates import parse_date
 from transforms.documents import main_paragraphs, table_lines
@@ -28,10 +28,10 @@ def _body(out: dict) -> list[str]:
     return main_paragraphs(out) + table_lines(out.get("tables") or [])
 
 
-def read_page(tree, url: str, cms: str | None = None) -> dict:
+def read_page(tree, url: str, cms: str | None = None, markup: str | None = None) -> dict:
     """The record fields of an article page: the family's reading when it finds a title and a body, else the
     generic one; `family` is the family tried (None when none matched), `extraction` the path used."""
-    family = detect_family(tree, url) if cms in (None, "auto") else cms
+    family = detect_family(tree, url, markup) if cms in (None, "auto") else cms
     if family in PAGE_FAMILIES:
         extract, kind = PAGE_FAMILIES[family]
         return {**extract(tree, url), "family": family, "kind": kind, "extraction": "family"}
@@ -47,7 +47,8 @@ def extract_page(html: bytes, url: str | None = None, cms: str | None = None) ->
     """`cchc extract`'s object for one page (without `source`): title, published, author, body, extraction,
     family, plus the date line as stated and any disagreement between it and the page's structured data."""
     page_url = url or ""
-    got = read_page(parse_html(html, page_url), page_url, cms)
+    markup, tree = parse_document(html, page_url)
+    got = read_page(tree, page_url, cms, markup)
     out = {
         "title": got.get("title"),
         "published": _published(got.get("date_text")),

@@ -8,9 +8,10 @@ right-aligned short lines), so a page whose names are meaningless still reads.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from crawlers.attachments import is_attachment_url
-from crawlers.html import BLOCKS, text_lengths, text_of
+from crawlers.html import BLOCKS, forget, text_lengths, text_of
 from transforms.text import clean, fold
 
 # Class/id tokens of chrome boxes an article's main text never lives in.
@@ -37,6 +38,7 @@ _LEAD_SHARE = 0.6  # of the main text's length
 _AUTHOR_BOX = re.compile(r"(?:^|[-_])(?:author|authors|tac-gia|tacgia|byline|writer|bio|biography|profile)(?:$|[-_])",
                          re.I)
 _BYLINE_LOOKAHEAD = 12  # elements after the text that may still hold its byline
+_LONG_BOX = 400  # text length (text_lengths) beyond which a box is surely over the 100 a byline line may have
 
 
 def tokens(el) -> list[str]:
@@ -48,16 +50,23 @@ def is_chrome(el) -> bool:
     whose name says chrome."""
     if el.tag in ("header", "footer"):
         return not any(a.tag in _ITEM_TAGS for a in el.iterancestors())
-    return el.tag in _CHROME_TAGS or any(_CHROME.match(t) for t in tokens(el))
+    return el.tag in _CHROME_TAGS or any(_chrome_token(t) for t in tokens(el))
 
 
-def strip_chrome(body) -> None:
-    """Drop chrome elements (by tag, or by a chrome-like name) from a working copy of the page.
+@lru_cache(maxsize=4096)
+def _chrome_token(token: str) -> bool:
+    return _CHROME.match(token) is not None  # class names repeat on a page: matched once each
+
+
+def strip_chrome(body) -> tuple[dict, dict]:
+    """Drop chrome elements (by tag, or by a chrome-like name) from a working copy of the page; return the
+    text lengths (crawlers.html.text_lengths) of what is left.
 
     A name is a guess: a box that holds most of the page's text, or much of its unlinked text, is the
     article's own container whatever its name says ("content-with-sidebar", WordPress's `tag-<slug>` post
     classes, Blogger's `widget Blog`), so it stays."""
-    length, links = text_lengths(body)
+    lengths = text_lengths(body)
+    length, links = lengths
     whole = length.get(body, 0) or 1
     prose = whole - links.get(body, 0)
     stack = [body]
@@ -68,9 +77,11 @@ def strip_chrome(body) -> None:
             n = length.get(el, 0)
             if is_chrome(el) and n < 0.5 * whole and (n - links.get(el, 0) < _OWN_SHARE * prose
                                                        or el.tag in _CHROME_TAGS):
+                forget(lengths, el)
                 el.drop_tree()
             else:
                 stack.append(el)
+    return lengths
 
 
 def in_subtree(el, root) -> bool:
@@ -87,45 +98,58 @@ def link_density(el, lengths: tuple[dict, dict] | None = None) -> float:
 
 
 # --- date ---------------------------------------------------------------------------------------------------------
-def _text_nodes(root):
-    """(element, text) for every visible text and tail string, in document order."""
+def _text_nodes(root) -> list[tuple[object, str]]:
+    """(element, raw text) for every visible text and tail string, in document order (cleaned by the
+    caller, only where it looks)."""
+    out = []
     for el in root.iter():
         if not isinstance(el.tag, str) or el.tag in ("script", "style", "title", "head"):
             continue
-        if el.text and clean(el.text):
-            yield el, clean(el.text)
-        if el.tail and clean(el.tail) and el.getparent() is not None:
-            yield el.getparent(), clean(el.tail)
+        if el.text and not el.text.isspace():
+            out.append((el, el.text))
+        if el.tail and not el.tail.isspace():
+            parent = el.getparent()
+            if parent is not None:
+                out.append((parent, el.tail))
+    return out
 
 
 def _date_near(tree, anchor, within: bool = False) -> str | None:
     if anchor is None:
         return None
-    nodes = list(_text_nodes(tree.find("body") if tree.find("body") is not None else tree))
-    inside = [i for i, (el, _) in enumerate(nodes) if in_subtree(el, anchor)]
+    nodes = _text_nodes(tree.find("body") if tree.find("body") is not None else tree)
+    members = set(anchor.iter())
+    inside = [i for i, (el, _) in enumerate(nodes) if el in members]
     if not inside:
         return None
+    cleaned: dict[int, str] = {}
+
+    def text(i: int) -> str:
+        if i not in cleaned:
+            cleaned[i] = clean(nodes[i][1])
+        return cleaned[i]
+
     start, end = inside[0], (inside[0] if within else inside[-1] + 1)
     after, before = [], []
     for i in range(end, len(nodes)):
-        if len(nodes[i][1]) >= 100:
+        if len(text(i)) >= 100:
             break
         after.append(i)
     seen = 0
     for i in range(start - 1, -1, -1):
-        seen += len(nodes[i][1])
+        seen += len(text(i))
         if seen > 300:
             break
         before.append(i)
     for i in after + before:
-        text = nodes[i][1]
-        m = DATE.search(text)
-        if len(text) <= 80 and m:
-            if not _TIME_AFTER.search(text[m.end():]) and i + 1 < len(nodes):
-                nxt = nodes[i + 1][1]
+        line = text(i)
+        m = DATE.search(line)
+        if len(line) <= 80 and m:
+            if not _TIME_AFTER.search(line[m.end():]) and i + 1 < len(nodes):
+                nxt = text(i + 1)
                 if _TIME_AFTER.match(nxt) and len(nxt) <= 12:
-                    text = f"{text} {nxt}"
-            return text
+                    line = f"{line} {nxt}"
+            return line
     return None
 
 
@@ -153,11 +177,16 @@ def _lead_sized(text: str, main_len: int) -> bool:
     return _MIN_LEAD // 2 <= len(text) <= _MAX_LEAD and (not main_len or len(text) <= _LEAD_SHARE * main_len)
 
 
+@lru_cache(maxsize=4096)
+def _summary_token(token: str) -> bool:
+    return _SUMMARY.search(token) is not None
+
+
 def _named_summary(work, main) -> str | None:
     main_len = len(text_of(main)) if main is not None else 0
     for el in work.iter():
         if isinstance(el.tag, str) and el.tag not in ("meta", "body", "html") and any(
-                _SUMMARY.search(t) for t in tokens(el)):
+                _summary_token(t) for t in tokens(el)):
             if main is not None and (in_subtree(el, main) or in_subtree(main, el)):
                 continue  # inside the text, or a box around it whose name says "description"
             text = text_of(el)
@@ -281,20 +310,31 @@ def _emphasised_line(main, text: str) -> bool:
                if isinstance(el.tag, str) and (el.tag in BLOCKS or el.tag in ("b", "strong")))
 
 
-def _byline_after(main) -> str | None:
+def _byline_after(main, lengths: dict | None = None) -> str | None:
     """A labelled line, a byline-named box, or a bold/right-aligned name right after the text; stops at the
-    first long text or list of links (related news). Attachment boxes are passed over."""
+    first long text or list of links (related news). Attachment boxes are passed over. `lengths` (text
+    lengths of the tree, crawlers.html.text_lengths) lets a long box be passed without reading its text."""
     skip, seen = None, 0
     for el in _after(main):
         if skip is not None and in_subtree(el, skip):
             continue
-        text = text_of(el)
-        if not text or el.tag not in BLOCKS and el.tag not in ("b", "strong"):
+        if el.tag not in BLOCKS and el.tag not in ("b", "strong"):
+            continue
+        long_box = lengths is not None and lengths.get(el, 0) > _LONG_BOX
+        text = "" if long_box else text_of(el)
+        if not text and not long_box:
             continue
         if _has_attachment(el):
             skip = el
             continue
         leaf = _leafish(el) or el.tag in ("ul", "ol")
+        if long_box:  # no byline: a leaf this long ends the search, a container is one more look
+            if leaf:
+                return None
+            seen += 1
+            if seen >= _BYLINE_LOOKAHEAD:
+                return None
+            continue
         if leaf and (len(text) > 100 or len(el.xpath(".//a")) >= 2):
             return None
         found = byline_of(text) if len(text) <= 100 else None
@@ -322,7 +362,7 @@ def _byline_before(title_el, main) -> str | None:
     return None
 
 
-def parse_author(main, paras: list[str], title_el=None) -> tuple[str | None, list[str]]:
+def parse_author(main, paras: list[str], title_el=None, lengths: dict | None = None) -> tuple[str | None, list[str]]:
     """The byline among the last paragraphs (removed from them), else a byline right after the block,
     else a labelled one on the meta lines under the title (`title_el`, in the same tree as `main`)."""
     for i in range(len(paras) - 1, max(len(paras) - 3, -1), -1):
@@ -332,7 +372,7 @@ def parse_author(main, paras: list[str], title_el=None) -> tuple[str | None, lis
     if paras and (looks_like_byline(paras[-1]) or main is not None and name_like(paras[-1])
                   and _emphasised_line(main, paras[-1])):
         return paras[-1], paras[:-1]
-    found = _byline_after(main) if main is not None else None
+    found = _byline_after(main, lengths) if main is not None else None
     if found is None and main is not None and title_el is not None and not in_subtree(title_el, main):
         found = _byline_before(title_el, main)
     return found, paras

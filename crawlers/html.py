@@ -43,6 +43,7 @@ HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([a-zA-Z0-9_.:-]+)""", re.IGNORECASE)
 _XML_DECL = re.compile(r"^\s*<\?xml[^>]*\?>", re.IGNORECASE)
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_CONTROL_BYTES = bytes([*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20), 0x7F])
 _SKIP_SCHEMES = ("javascript:", "mailto:", "tel:", "data:", "about:", "callto:", "sms:")
 
 
@@ -98,16 +99,23 @@ def _empty_document(url: str) -> lxml.html.HtmlElement:
     return lxml.html.document_fromstring("<html><head></head><body></body></html>", base_url=url)
 
 
+def parse_document(body: bytes, url: str, encoding: str | None = None) -> tuple[str, lxml.html.HtmlElement]:
+    """(decoded markup, tree) of a response body: the markup for whoever searches it as text (family
+    signatures), so that the tree need not be serialised again."""
+    try:
+        text = _XML_DECL.sub("", decode_html(body or b"", encoding), count=1)
+        if len((body or b"").translate(None, _CONTROL_BYTES)) != len(body or b""):  # rare: a byte scan first
+            text = _CONTROL.sub("", text)
+        if not text.strip():
+            return "", _empty_document(url)
+        return text, lxml.html.document_fromstring(text, parser=_PARSER, base_url=url)
+    except (lxml.etree.ParserError, ValueError, TypeError):
+        return "", _empty_document(url)
+
+
 def parse_html(body: bytes, url: str, encoding: str | None = None) -> lxml.html.HtmlElement:
     """Parse a response body into an lxml tree (NFC text); an empty document for garbage."""
-    try:
-        text = decode_html(body or b"", encoding)
-        text = _CONTROL.sub("", _XML_DECL.sub("", text, count=1))
-        if not text.strip():
-            return _empty_document(url)
-        return lxml.html.document_fromstring(text, parser=_PARSER, base_url=url)
-    except (lxml.etree.ParserError, ValueError, TypeError):
-        return _empty_document(url)
+    return parse_document(body, url, encoding)[1]
 
 
 # --- text ----------------------------------------------------------------------------------------------------
@@ -159,23 +167,33 @@ def text_lengths(root) -> tuple[dict, dict]:
     to len(text_of(el)); thresholds over many elements use these instead of re-reading each subtree."""
     length: dict = {}
     links: dict = {}
-    for el in reversed(list(root.iter())):
-        if not _is_element(el):
-            continue
-        tag = el.tag.lower()
+    get_len, get_links = length.get, links.get
+    for el in reversed(list(root.iter(lxml.etree.Element))):
+        tag = el.tag
         if tag in INVISIBLE:
-            length[el], links[el] = 0, 0
+            length[el] = links[el] = 0
             continue
-        n = _piece(el.text)
+        t = el.text
+        n = len(t.strip()) + 1 if t and not t.isspace() else 0
         k = 0
-        for child in el:
-            n += _piece(child.tail)
-            if _is_element(child):
-                n += length.get(child, 0)
-                k += links.get(child, 0)
+        for child in el:  # a comment child has no entry: its tail counts, nothing else
+            t = child.tail
+            if t and not t.isspace():
+                n += len(t.strip()) + 1
+            n += get_len(child, 0)
+            k += get_links(child, 0)
         length[el] = n
         links[el] = n if tag == "a" else k
     return length, links
+
+
+def forget(lengths: tuple[dict, dict], el) -> None:
+    """Take a dropped element's text out of its ancestors' lengths (its tail stays in the page)."""
+    length, links = lengths
+    n, k = length.get(el, 0), links.get(el, 0)
+    for anc in el.iterancestors():
+        length[anc] = length.get(anc, 0) - n
+        links[anc] = links.get(anc, 0) - k
 
 
 def _drop(root, selectors: tuple[str, ...]) -> None:
@@ -189,15 +207,16 @@ def _drop(root, selectors: tuple[str, ...]) -> None:
                 node.drop_tree()
 
 
-def paragraphs_of(el, drop: tuple[str, ...] = ()) -> list[str]:
+def paragraphs_of(el, drop: tuple[str, ...] = (), in_place: bool = False) -> list[str]:
     """Block-level paragraphs of `el` in reading order; tables and non-text elements left out.
 
-    `drop` are CSS selectors removed first (the element itself is not modified: a copy is read).
-    A <br> ends a paragraph, as many portals write paragraphs as lines of one <div>.
+    `drop` are CSS selectors removed first (the element itself is not modified: a copy is read, unless
+    `in_place` says `el` is a working copy already). A <br> ends a paragraph, as many portals write
+    paragraphs as lines of one <div>.
     """
     if el is None or not _is_element(el):
         return []
-    root = copy.deepcopy(el)
+    root = el if in_place else copy.deepcopy(el)
     root.tail = None
     _drop(root, drop)
     for node in list(root.iter()):

@@ -33,21 +33,21 @@ def library_paragraphs(tree) -> list[str]:
     """trafilatura's main text of `tree` (it works on a copy), one entry per line, tables left out (their
     cells are read from the page itself)."""
     try:
-        text = trafilatura.extract(tree, fast=True, include_comments=False, include_tables=False)
+        text = trafilatura.extract(tree, fast=True, include_comments=False, include_tables=False, favor_recall=True)
     except Exception:  # the library must never stop a crawl: our own reading stands alone then
         return []
     return [p for p in (clean(line) for line in (text or "").split("\n")) if p]
 
 
 def _shingles(paras: list[str], n: int = 4) -> Counter:
-    toks = _TOKEN.findall(fold(" ".join(paras)))
+    toks = _TOKEN.findall(" ".join(paras).lower())
     if len(toks) < n:
         return Counter([tuple(toks)]) if toks else Counter()
     return Counter(tuple(toks[i:i + n]) for i in range(len(toks) - n + 1))
 
 
 def _words(paras: list[str]) -> Counter:
-    return Counter(_TOKEN.findall(fold(" ".join(paras))))
+    return Counter(_TOKEN.findall(" ".join(paras).lower()))
 
 
 def agreement(ours: list[str], theirs: list[str]) -> tuple[float, float]:
@@ -67,23 +67,29 @@ def _ours_agrees(ours: list[str], theirs: list[str]) -> bool:
     return extra <= (1 - AGREE) * sum(a.values()) + _SLACK_WORDS
 
 
-def _is_accounted(line: str, known: set[str], date_text: str | None, author: str | None) -> bool:
+def _is_accounted(line: str, known: set[str], date_key: str, author_key: str) -> bool:
+    """The title or lead again, a short line stating the date line, or the byline."""
+    if len(line) > _PROSE * 12:  # a long paragraph is none of these
+        return False
     key = fold(line)
     if key in known:
         return True
-    if date_text and len(line) <= 80 and fold(date_text) in key:
+    if date_key and len(line) <= 80 and date_key in key:
         return True
-    return bool(author) and len(line) <= len(author) + 20 and fold(author) in key
+    return bool(author_key) and len(line) <= len(author_key) + 20 and author_key in key
 
 
 def _missing_prose(theirs: list[str], ours: list[str]) -> float:
     """Share of the library's text in sentence-long lines our reading lacks (a body we cut short)."""
-    have = _shingles(ours)
+    have = set(_shingles(ours))
     total = sum(len(p) for p in theirs) or 1
     missing = 0
     for line in theirs:
-        own = _shingles([line])
-        if len(line) >= _PROSE and own and sum((own & have).values()) < 0.5 * sum(own.values()):
+        if len(line) < _PROSE:
+            continue
+        toks = _TOKEN.findall(line.lower())
+        grams = [tuple(toks[i:i + 4]) for i in range(len(toks) - 3)] or [tuple(toks)]
+        if sum(g in have for g in grams) < 0.5 * len(grams):
             missing += len(line)
     return missing / total
 
@@ -94,7 +100,8 @@ def choose(ours: list[str], theirs: list[str], title: str | None, summary: str |
     lead, date line, byline) are set aside first. Ours stands unless it holds much the library did not read
     (a teaser list, a box beside the text) or lacks sentences the library read (a body split over blocks)."""
     known = {fold(x) for x in (title, summary) if x}
-    theirs = [p for p in theirs if not _is_accounted(p, known, date_text, author)]
+    date_key, author_key = fold(date_text or ""), fold(author or "")
+    theirs = [p for p in theirs if not _is_accounted(p, known, date_key, author_key)]
     if not theirs:
         return ours, "block"
     if ours:
