@@ -18,6 +18,7 @@ from crawlers.generic_listing import generic_listing_links
 from crawlers.generic_meta import (
     in_subtree,
     link_density,
+    starts_with_link,
     parse_author,
     parse_date_text,
     parse_summary,
@@ -109,6 +110,9 @@ def detect_family(tree, url: str, markup: str | None = None) -> str | None:
 
 
 _CLIMB = 2.0  # a parent must hold this many times the block's paragraph text
+_TEASERS = 3  # linked items that make a block a teaser list
+_TEASER_DISCOUNT = 0.2
+_SPLIT_SHARE = 0.15  # text in like sibling blocks, against the block's, that makes the parent the body
 _BEFORE_TITLE = 300  # characters of labels and breadcrumbs a heading may follow inside the main block
 
 
@@ -150,20 +154,61 @@ def _scores(work, lengths) -> tuple[dict, dict]:
     return scores, good
 
 
+def _teaser_list(el, lengths: dict | None = None) -> bool:
+    """A list of story teasers: most of its blocks start with a link (each item's linked title)."""
+    items = [c for c in el if isinstance(c.tag, str) and c.tag in BLOCKS
+             and (lengths.get(c, 0) if lengths is not None else text_of(c))]
+    if len(items) < _TEASERS:
+        return False
+    linked = sum(1 for c in items if starts_with_link(c))
+    return linked >= _TEASERS and linked >= 0.6 * len(items)
+
+
+def teaser_texts(body, lengths: dict) -> list[str]:
+    """The text of every outermost teaser list on the page (set aside, not the article's)."""
+    out, stack = [], [body]
+    while stack:
+        for el in stack.pop():
+            if not isinstance(el.tag, str) or lengths.get(el, 0) < 100:
+                continue
+            if _teaser_list(el, lengths):
+                out.append(text_of(el))
+            else:
+                stack.append(el)
+    return out
+
+
+def _same_kind(a, b) -> bool:
+    return a.tag == b.tag and (a.get("class") or "") == (b.get("class") or "")
+
+
+def _split_body(best, parent, good) -> bool:
+    """The parent holds more of the text in siblings built like `best` (one article body written as a
+    series of like blocks, with ads or images between them)."""
+    more = sum(good.get(sib, 0) for sib in parent if sib is not best and isinstance(sib.tag, str)
+               and _same_kind(sib, best))
+    return more >= _SPLIT_SHARE * good.get(best, 0)
+
+
 def _main_block(work, lengths: tuple[dict, dict] | None = None):
-    """The best-scoring block, discounted by link density; a parent replaces it only when the parent holds
-    much more paragraph text at a low link density (text split over sibling wrappers), so related lists,
-    footers and side boxes around a short article stay out."""
+    """The best-scoring block, discounted by link density and when it is a list of teasers; a parent
+    replaces it when the parent holds much more paragraph text at a low link density, or more text in
+    blocks built like it (text split over sibling wrappers), so related lists, footers and side boxes
+    around a short article stay out."""
     lengths = lengths or text_lengths(work)
     scores, good = _scores(work, lengths)
     best, best_score = None, 0.0
     for el, s in scores.items():
         s *= 1 - link_density(el, lengths)
+        if s > best_score and _teaser_list(el, lengths[0]):
+            s *= _TEASER_DISCOUNT
         if s > best_score:
             best, best_score = el, s
     while best is not None and best is not work:
         parent = best.getparent()
-        if parent is None or good.get(parent, 0) < _CLIMB * good.get(best, 0) or link_density(parent, lengths) > 0.2:
+        if parent is None or link_density(parent, lengths) > 0.2 or _teaser_list(parent, lengths[0]):
+            break
+        if good.get(parent, 0) < _CLIMB * good.get(best, 0) and not _split_body(best, parent, good):
             break
         best = parent
     return best
@@ -275,7 +320,7 @@ def extract_generic(tree, url: str) -> dict:
     paras = _paragraphs(main, work_title, title, summary, date_text)
     author, paras = parse_author(main, paras, work_title, lengths[0])
     library = library_paragraphs(tree)
-    paras, source = choose(paras, library, title, summary, date_text, author)
+    paras, source = choose(paras, library, title, summary, date_text, author, teaser_texts(body, lengths[0]))
     if source == "library" and summary and not read_by_library(summary, library):
         summary = None
     container = main.getparent() if main is not None and main.getparent() is not None else main

@@ -283,7 +283,7 @@ def _leafish(el) -> bool:
     return not any(isinstance(c.tag, str) and c.tag in BLOCKS for c in el)
 
 
-def _starts_with_link(el) -> bool:
+def starts_with_link(el) -> bool:
     """The first visible text under `el` is a link's (a list of titles, not a box that starts with a label)."""
     for node in el.iter():
         if isinstance(node.tag, str) and node.tag not in ("script", "style") and clean(node.text):
@@ -297,7 +297,7 @@ def _heads_a_list(el) -> bool:
     while node is not None:
         nxt = next((s for s in node.itersiblings() if isinstance(s.tag, str)), None)
         if nxt is not None:
-            return _starts_with_link(nxt)
+            return starts_with_link(nxt)
         parent = node.getparent()  # "<p><strong>Tin khác</strong></p><ul>": the wrapper of the line only
         if parent is None or len([c for c in parent if isinstance(c.tag, str)]) > 1:
             return False

@@ -85,23 +85,28 @@ def _missing_prose(theirs: list[str], ours: list[str]) -> float:
     total = sum(len(p) for p in theirs) or 1
     missing = 0
     for line in theirs:
-        if len(line) < _PROSE:
-            continue
-        toks = _TOKEN.findall(line.lower())
-        grams = [tuple(toks[i:i + 4]) for i in range(len(toks) - 3)] or [tuple(toks)]
-        if sum(g in have for g in grams) < 0.5 * len(grams):
+        if len(line) >= _PROSE and not _mostly_in(line, have):
             missing += len(line)
     return missing / total
 
 
+def _mostly_in(line: str, grams: set) -> bool:
+    toks = _TOKEN.findall(line.lower())
+    own = [tuple(toks[i:i + 4]) for i in range(len(toks) - 3)] or [tuple(toks)]
+    return sum(g in grams for g in own) >= 0.5 * len(own)
+
+
 def choose(ours: list[str], theirs: list[str], title: str | None, summary: str | None,
-           date_text: str | None, author: str | None) -> tuple[list[str], str]:
+           date_text: str | None, author: str | None, aside: list[str] = ()) -> tuple[list[str], str]:
     """(paragraphs, "block" or "library"). The library's lines the page's other parts account for (title,
-    lead, date line, byline) are set aside first. Ours stands unless it holds much the library did not read
-    (a teaser list, a box beside the text) or lacks sentences the library read (a body split over blocks)."""
+    lead, date line, byline) or that lie in what we set aside (`aside`: teaser lists) are dropped first.
+    Ours stands unless it holds much the library did not read (a box beside the text) or lacks sentences
+    the library read (a body split over blocks)."""
     known = {fold(x) for x in (title, summary) if x}
     date_key, author_key = fold(date_text or ""), fold(author or "")
-    theirs = [p for p in theirs if not _is_accounted(p, known, date_key, author_key)]
+    set_aside = set(_shingles(list(aside))) if aside else set()
+    theirs = [p for p in theirs if not _is_accounted(p, known, date_key, author_key)
+              and not (set_aside and _mostly_in(p, set_aside))]
     if not theirs:
         return ours, "block"
     if ours:
