@@ -21,6 +21,7 @@ from transforms.facts import (
     fact_row,
     gazetteer,
     period_mentions,
+    province_in_period,
     title_period,
     value_of,
 )
@@ -254,5 +255,6 @@ def _row_facts(row, cols, ent, picked, table_index, table_period, ctx, gaz, warn
             warnings.append(f"unreadable {c.label!r} value {row[c.j]!r}: {' | '.join(row)}")
             continue
         component = c.kind.split(":", 1)[1] if ind == "par_component" else None
-        out.append(fact_row(ctx, who[0], who[1], who[2], ind, period, value, unit, evidence, component=component))
+        name_, code = province_in_period(gaz, who[2], period) if who[0] == "province" else (who[1], who[2])
+        out.append(fact_row(ctx, who[0], name_, code, ind, period, value, unit, evidence, component=component))
     return out

@@ -64,6 +64,10 @@ def _topic_at(cues, pos: int, inherited: str | None, after: bool = False) -> tup
     return (later[0][2], -1) if after and later else (inherited, -1)
 
 
+# An index is published after its year ends: a sentence's year that is the year of publication, in a text whose
+# title names an earlier year, is when the index was announced.
+_INDEX_FACTS = ("par_index", "par_rank", "par_component", "sipas", "sipas_rank")
+_BRACKETED = re.compile(r"[^()]{0,20}\([^()]*$")
 _COMPARED = re.compile(r"(?:so\s+với|cùng\s+kỳ|hơn|kém)\s*$", re.I)
 
 
@@ -229,6 +233,12 @@ def _components(st: _Sentence, take, warnings: list[str]) -> None:
 def _period(st: _Sentence, pos: int, fallback: list[str | None]) -> tuple[str | None, bool]:
     """(period, named): the period named before pos, else after it (not a compared one), else the fallbacks
     (title, running); the last fallback, the year of publication, only gives a year to "6 tháng đầu năm"."""
+    # Values in brackets right after a compared year are that year's ("so với năm 2022 (đạt 84,62%, xếp thứ 28)").
+    for at, p, compared in reversed(st.periods):
+        if at < pos:
+            if compared and _BRACKETED.match(st.s, at, pos) and st.s[pos:].find(")") >= 0:
+                return resolve(p, *fallback), True
+            break
     before = [p for at, p, compared in st.periods if at < pos and not compared]
     after = [p for at, p, compared in st.periods if at >= pos and not compared]
     if before or after:
@@ -272,6 +282,8 @@ def _sentence_rows(st: _Sentence, topic, ctx: FactContext, subjects: Subjects, f
         if value is None or not st.stated(c.start, c.end) or (unit in ("percent", "points") and value > 100):
             continue
         period, named = _period(st, c.start, fallback)
+        if period and c.indicator in _INDEX_FACTS and period == fallback[-1] and fallback[0] and fallback[0] < period:
+            period = fallback[0]     # "Năm 2024, Bộ Nội vụ công bố ...": the index of the title's year, announced now
         if period is None:
             what = "no period of the contract (a stretch of a year, or several years)" if named else "no period"
             warnings.append(f"{c.indicator} {c.text}: {what}: {s}")
