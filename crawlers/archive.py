@@ -1,6 +1,8 @@
 """The raw archive: every response a run receives, live or replayed, as a WARC `response` record.
 
-Live runs also store the `request` record. Each record is its own gzip member, flushed at once,
+Live runs also store the `request` record; a POST's request record (its exact body) is stored live and
+replayed, and it and its response name each other in WARC-Concurrent-To, so the raw WARC of a run
+replays its POSTs again. Each record is its own gzip member, flushed at once,
 so a killed run keeps everything it fetched. Bodies are stored as received (still
 content-encoded live: ArchiveMiddleware sees the response before HttpCompressionMiddleware).
 """
@@ -65,6 +67,9 @@ class WarcArchive:
             req_http = StatusAndHeaders(request_line, request_headers or [], is_http_request=True)
             req = self._writer.create_warc_record(url, "request", payload=io.BytesIO(request_body),
                                                   warc_headers_dict=dict(warc_headers), http_headers=req_http)
+            req_id = req.rec_headers.get_header("WARC-Record-ID")
+            if req_id:  # warcio links the request to the response; the response names its request too
+                resp.rec_headers.add_header("WARC-Concurrent-To", req_id)
             self._writer.write_request_response_pair(req, resp)
         self._fh.flush()
         self.count += 1
@@ -89,7 +94,7 @@ class ArchiveMiddleware:
 
     def process_response(self, request, response, spider=None):
         headers = _header_pairs(response.headers)
-        if self.replay:
+        if self.replay and request.method.upper() == "GET":
             self.archive.write_response(request.url, response.status, headers, response.body,
                                         date=request.meta.get("cchc_archived_at"))
         else:
@@ -98,7 +103,8 @@ class ArchiveMiddleware:
             req_headers = [("Host", parts.netloc), *_header_pairs(request.headers)]
             self.archive.write_response(request.url, response.status, headers, response.body,
                                         request_line=f"{request.method} {target} HTTP/1.1",
-                                        request_headers=req_headers, request_body=request.body)
+                                        request_headers=req_headers, request_body=request.body,
+                                        date=request.meta.get("cchc_archived_at") if self.replay else None)
         return response
 
     def spider_closed(self, spider, reason=None):

@@ -6,6 +6,10 @@ every attempt (retries included), live or replayed. Requests refused before the 
 Content-Encoding is decoded just before it (LoggedHttpCompressionMiddleware), so a body that
 cannot be decoded, or inflates past the size cap, is one logged row, not a silent drop. A record
 the spider marks with an `error` (a refused attachment) adds a parse_error row.
+
+Each row names the request's method and, for a POST, its body as canonical JSON. A request that
+expects JSON (meta EXPECT_JSON, set by API spiders) and gets 403, 429 or an HTML page instead is
+`blocked`: the site refused the crawler (see `refusal`); the spider stops the site's crawl on it.
 """
 from __future__ import annotations
 
@@ -22,10 +26,14 @@ from scrapy.exceptions import DownloadCancelledError, IgnoreRequest
 
 from crawlers.replay import NotInArchiveError
 from crawlers.settings import REFUSED, redirect_refusal, redirect_target
+from transforms.requests import canonical_body
 
 OUTCOMES = ("ok", "not_modified", "redirect", "http_error", "network_error", "robots_disallowed",
-            "skipped_known", "parse_error")
+            "skipped_known", "parse_error", "blocked")
 ERROR_OUTCOMES = ("http_error", "network_error", "parse_error")
+# Request meta: the request is an API call whose answer must be JSON (an HTML page is a refusal).
+EXPECT_JSON = "cchc_expect_json"
+REFUSAL_STATUSES = (403, 429)
 LOG_NAME = "crawl_log.jsonl"
 
 
@@ -46,6 +54,31 @@ def outcome_of_status(status: int) -> str:
     if status >= 400:
         return "http_error"
     return "ok"
+
+
+def refusal(status: int, content_type: str | None, body: bytes, retry_after: str | None = None) -> str | None:
+    """Why an answer to a JSON request is a refusal of the client (one line), or None when it is not."""
+    if status in REFUSAL_STATUSES:
+        wait = f" (Retry-After {retry_after.strip()})" if retry_after else ""
+        return f"refused: HTTP {status}{wait}"
+    if status >= 300:
+        return None
+    ctype = (content_type or "").lower()
+    head = body[:2048].lstrip().lower()
+    if "html" in ctype or head.startswith((b"<!doctype", b"<html", b"<")):
+        title = re.search(rb"<title[^>]*>(.*?)</title>", body[:4096], re.I | re.S)
+        what = one_line(title.group(1).decode("utf-8", "replace"), 80) if title else "an HTML page"
+        return f"refused: {what!s} (HTML where JSON was expected)"
+    return None
+
+
+def request_fields(request) -> tuple[str, str | None]:
+    """(method, canonical body or None) of a Scrapy request, for the crawl log."""
+    method = (request.method or "GET").upper()
+    if method == "GET":
+        return method, None
+    ctype = request.headers.get("Content-Type")
+    return method, canonical_body(request.body, ctype.decode("latin-1") if ctype else None)
 
 
 def error_of_exception(exc: BaseException) -> str:
@@ -93,10 +126,11 @@ class CrawlLog:
         self._fh = self.path.open("a", encoding="utf-8")
 
     def write(self, url: str, outcome: str, status: int | None = None, nbytes: int = 0,
-              error: str | None = None) -> dict:
+              error: str | None = None, method: str = "GET", request: str | None = None) -> dict:
         if outcome not in OUTCOMES:
             raise ValueError(f"unknown crawl outcome {outcome!r}")
-        row = {"run_id": self.run_id, "site_id": self.site_id, "url": url, "status": status,
+        row = {"run_id": self.run_id, "site_id": self.site_id, "url": url, "method": method, "request": request,
+               "status": status,
                "outcome": outcome, "fetched_at": utc_now(), "bytes": nbytes,
                "error": one_line(error) if error else None}
         self._fh.write(json.dumps(row, ensure_ascii=False) + "\n")
@@ -137,24 +171,31 @@ class CrawlLogMiddleware:
         error = None
         if outcome == "redirect":
             target = redirect_target(request, response)
-            refusal = redirect_refusal(request, target, self.base_url, self.max_redirects) if target else None
-            error = refusal or (f"-> {target}" if target else "no Location header")
+            not_followed = redirect_refusal(request, target, self.base_url, self.max_redirects) if target else None
+            error = not_followed or (f"-> {target}" if target else "no Location header")
         elif outcome == "http_error":
             error = f"HTTP {response.status}"
-        self.log.write(request.url, outcome, response.status, len(response.body), error)
+        if request.meta.get(EXPECT_JSON):
+            ctype, wait = response.headers.get("Content-Type"), response.headers.get("Retry-After")
+            refused = refusal(response.status, ctype.decode("latin-1") if ctype else None, response.body,
+                              wait.decode("latin-1") if wait else None)
+            if refused:
+                outcome, error = "blocked", refused
+        self.log.write(request.url, outcome, response.status, len(response.body), error, *request_fields(request))
         return response
 
     def process_exception(self, request, exception, spider=None):
         refused = request.meta.get(REFUSED)
+        how = request_fields(request)
         if refused:
-            self.log.write(request.url, refused[0], None, 0, refused[1])
+            self.log.write(request.url, refused[0], None, 0, refused[1], *how)
         elif isinstance(exception, DownloadCancelledError):  # only the size cap cancels a download here
             limit = request.meta.get("download_maxsize", self.maxsize)
             expected = re.search(r"receive (\d+) bytes", str(exception))
             self.log.write(request.url, "network_error", None, 0,
-                           size_error(int(expected.group(1)) if expected else None, limit))
+                           size_error(int(expected.group(1)) if expected else None, limit), *how)
         elif not isinstance(exception, IgnoreRequest):
-            self.log.write(request.url, "network_error", None, 0, error_of_exception(exception))
+            self.log.write(request.url, "network_error", None, 0, error_of_exception(exception), *how)
         return None
 
     def item_scraped(self, item, response, spider=None):
@@ -162,12 +203,14 @@ class CrawlLogMiddleware:
         if error:
             what = item.get("kind") or "record"
             status, nbytes = (response.status, len(response.body)) if response is not None else (None, 0)
+            how = request_fields(response.request) if getattr(response, "request", None) is not None else ("GET", None)
             self.log.write(item.get("url") or getattr(response, "url", ""), "parse_error", status, nbytes,
-                           f"{what} {error}")
+                           f"{what} {error}", *how)
 
     def spider_error(self, failure, response, spider=None):
+        how = request_fields(response.request) if getattr(response, "request", None) is not None else ("GET", None)
         self.log.write(response.url, "parse_error", response.status, len(response.body),
-                       error_of_exception(failure.value))
+                       error_of_exception(failure.value), *how)
 
     def spider_closed(self, spider, reason=None):
         self.log.close()
@@ -206,5 +249,6 @@ class LoggedHttpCompressionMiddleware(HttpCompressionMiddleware):
             encoding = b",".join(response.headers.getlist("Content-Encoding")).decode("latin-1")
             error = f"undecodable Content-Encoding {encoding}: {error_of_exception(e)}"
             cause = e
-        self.crawl_log.write(request.url, "network_error", response.status, len(response.body), error)
+        self.crawl_log.write(request.url, "network_error", response.status, len(response.body), error,
+                             *request_fields(request))
         raise IgnoreRequest(error) from cause

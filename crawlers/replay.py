@@ -1,7 +1,9 @@
 """Replay: answer every request from WARC/WACZ files instead of the network.
 
 WarcIndex maps the canonical URL of each `response` record to where it is stored, and reads one
-record by offset (warcio on a seeked file). ReplayMiddleware, the last downloader middleware,
+record by offset (warcio on a seeked file). The answer to a POST is keyed by method, URL and the
+body of its `request` record (linked by WARC-Concurrent-To) as canonical JSON, so key order,
+spacing and form encoding do not matter, and a GET never matches a POST. ReplayMiddleware, the last downloader middleware,
 turns a stored record into a Scrapy response with the stored status, headers and body, so the
 Robots/Retry/Redirect/HttpError middlewares behave as they do live.
 """
@@ -20,6 +22,7 @@ from scrapy.http import Headers
 from scrapy.responsetypes import responsetypes
 from warcio.archiveiterator import ArchiveIterator
 
+from transforms.requests import canonical_body
 from transforms.urls import canonical_url
 
 log = logging.getLogger(__name__)
@@ -27,6 +30,22 @@ log = logging.getLogger(__name__)
 WARC_SUFFIXES = (".warc", ".warc.gz")
 # Transport framing the stored body no longer has: warcio hands it back de-chunked and decoded.
 _DROP_HEADERS = {"transfer-encoding", "content-encoding", "content-length"}
+
+
+def replay_key(url: str, method: str = "GET", body: str | None = None) -> str:
+    """The index key of an exchange: the canonical URL for a GET, method + URL + canonical body otherwise."""
+    if method.upper() == "GET":
+        return canonical_url(url)
+    return f"{method.upper()} {canonical_url(url)} {body or ''}"
+
+
+def request_key(request) -> str:
+    """The replay key of a Scrapy request."""
+    if request.method.upper() == "GET":
+        return canonical_url(request.url)
+    ctype = request.headers.get("Content-Type")
+    return replay_key(request.url, request.method,
+                      canonical_body(request.body, ctype.decode("latin-1") if ctype else None))
 
 
 class NotInArchiveError(Exception):
@@ -71,8 +90,9 @@ class WarcIndex:
     def __contains__(self, url: str) -> bool:
         return canonical_url(url) in self.entries
 
-    def get(self, url: str) -> StoredResponse | None:
-        entry = self.entries.get(canonical_url(url))
+    def get(self, url: str, key: str | None = None) -> StoredResponse | None:
+        """The stored answer to a GET of url, or to the exchange of `key` (see replay_key)."""
+        entry = self.entries.get(key or canonical_url(url))
         if entry is None:
             return None
         with open(entry.path, "rb") as fh:
@@ -119,16 +139,39 @@ class WarcIndex:
 
     def _index_stream(self, fh, path: str, base: int) -> None:
         it = ArchiveIterator(fh)
+        posted: dict[str, str] = {}       # record id (of the request, and of the response it names) -> key
+        waiting: list[tuple[str, str, str, int, int]] = []   # responses naming a request not read yet
         for record in it:
-            if record.rec_type != "response" or record.http_headers is None:
+            if record.http_headers is None:
                 continue
             url = record.rec_headers.get_header("WARC-Target-URI")
             if not url:
                 continue
+            rec_id = record.rec_headers.get_header("WARC-Record-ID") or ""
+            other = record.rec_headers.get_header("WARC-Concurrent-To") or ""
+            if record.rec_type == "request":
+                method = (record.http_headers.protocol or "GET").upper()
+                if method != "GET":
+                    body = record.content_stream().read()
+                    key = replay_key(url, method, canonical_body(body, record.http_headers.get_header("Content-Type")))
+                    posted[rec_id] = key
+                    if other:
+                        posted[other] = key
+                continue
+            if record.rec_type != "response":
+                continue
             status = int(record.http_headers.get_statuscode() or 0)
-            key = canonical_url(url)
-            self._found.append((key, base, it.get_record_offset(), status))
-            self._add(key, path, base, it.get_record_offset(), status)
+            key = posted.get(rec_id) or posted.get(other)
+            if key is None and other:
+                waiting.append((rec_id, other, url, it.get_record_offset(), status))
+                continue
+            self._found_one(key or canonical_url(url), path, base, it.get_record_offset(), status)
+        for rec_id, other, url, offset, status in waiting:   # a response written before its request
+            self._found_one(posted.get(rec_id) or posted.get(other) or canonical_url(url), path, base, offset, status)
+
+    def _found_one(self, key: str, path: str, base: int, offset: int, status: int) -> None:
+        self._found.append((key, base, offset, status))
+        self._add(key, path, base, offset, status)
 
 
 def find_response(path: Path, url: str) -> StoredResponse | None:
@@ -150,7 +193,8 @@ def _index_path(f: Path, root) -> Path | None:
     if not root:
         return None
     st = f.stat()
-    key = hashlib.sha256(f"{f.resolve()}|{st.st_size}|{st.st_mtime_ns}".encode()).hexdigest()[:24]
+    # "v2": POST answers are keyed by their request body (an index made before that lacks them).
+    key = hashlib.sha256(f"v2|{f.resolve()}|{st.st_size}|{st.st_mtime_ns}".encode()).hexdigest()[:24]
     return Path(root) / f"{key}.json"
 
 
@@ -228,7 +272,7 @@ class ReplayMiddleware:
         return cls(crawler.settings.getlist("CCHC_REPLAY_PATHS"))
 
     def process_request(self, request, spider=None):
-        stored = self.index.get(request.url)
+        stored = self.index.get(request.url, request_key(request))
         if stored is None:
             raise NotInArchiveError(request.url)
         headers = _scrapy_headers(stored.headers)

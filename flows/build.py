@@ -12,11 +12,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from crawlers.probe import PROBE_LOG
-from flows.lake import Lake, read_jsonl, write_table
+from flows.lake import Lake, read_jsonl, write_jsonl, write_table
 from transforms.documents import SiteInfo
 from transforms.gazetteer import Gazetteer
 from transforms.pages import page_rows
+from transforms.service_index import api_rows
+from transforms.units import default_units
 from transforms.urls import canonical_url, doc_id
+
+
+UNIT_IDS = "unit_ids.jsonl"   # ids of units the site's API answers stated (flows/units.py makes `units` of them)
 
 
 @dataclass
@@ -46,7 +51,7 @@ def crawl_log_rows(path: Path, run_id: str, site_id: str) -> list[dict]:
     rows = []
     for r in read_jsonl(path):
         rows.append({"run_id": r.get("run_id") or run_id, "site_id": r.get("site_id") or site_id, "url": r.get("url"),
-                     "status": r.get("status"), "outcome": r.get("outcome"), "fetched_at": _parse_ts(r.get("fetched_at")),
+                     "method": r.get("method") or "GET", "request": r.get("request"), "status": r.get("status"), "outcome": r.get("outcome"), "fetched_at": _parse_ts(r.get("fetched_at")),
                      "bytes": r.get("bytes"), "error": r.get("error")})
     return rows
 
@@ -75,8 +80,28 @@ def build_site(lake_root: str, run_id: str, site: SiteInfo) -> SiteRows:
     facts: list[dict] = []
     parents: dict[str, object] = {}
     attachments_of: dict[str, list[dict]] = {}
+    learned: list[dict] = []
+
+    def take_api(rec: dict) -> None:
+        try:
+            rows = api_rows(rec, site.id, site.level, default_units())
+        except Exception as e:  # one bad answer must not stop the site; it is reported with its URL
+            out.warnings.append(f"{site.id}: {rec.get('url')} {rec.get('request')}: transform failed: "
+                                f"{type(e).__name__}: {e}")
+            return
+        d = rows.document
+        d["raw_warc"] = f"raw/{run_id}/{site.id}.warc.gz"
+        if d["doc_id"] not in docs:
+            docs[d["doc_id"]] = d
+            facts.extend(rows.indicators)
+            learned.extend(rows.learned)
+        out.warnings.extend(f"{site.id}: {d['url']} {d['request']}: {w}" for w in rows.warnings)
 
     def take(rec: dict, parent=None) -> None:
+        if rec.get("kind") == "api":
+            out.records += 1
+            take_api(rec)
+            return
         out.records += 1
         # An attachment's title falls back to its link text: a file without one is not a broken selector.
         out.missing.update(m for m in rec.get("missing") or [] if not (rec.get("kind") == "attachment" and m == "title"))
@@ -86,6 +111,8 @@ def build_site(lake_root: str, run_id: str, site: SiteInfo) -> SiteRows:
             out.warnings.append(f"{site.id}: {rec.get('url')}: transform failed: {type(e).__name__}: {e}")
             return
         d = rows.document
+        d.setdefault("extraction", "attachment" if rec.get("kind") == "attachment"
+                     else "generic" if rec.get("family") == "generic" else "family")
         d["raw_warc"] = f"raw/{run_id}/{site.id}.warc.gz"  # provenance: the WARC (under the lake) holding the response
         if d["doc_id"] in docs:
             return  # the same canonical page reached twice (a redirect or a tracking twin)
@@ -125,4 +152,5 @@ def build_site(lake_root: str, run_id: str, site: SiteInfo) -> SiteRows:
     write_table(rows_dir, "doc_refs", refs)
     write_table(rows_dir, "indicators", facts)
     write_table(rows_dir, "crawl_log", _logged_requests(folder, run_id, site.id))
+    write_jsonl(rows_dir / UNIT_IDS, learned)
     return out

@@ -20,6 +20,9 @@ TABLE_DESCRIPTIONS = {
     "indicators": "One row per fact a document states (PAR INDEX, SIPAS, TTHC dossier statistics), with its evidence",
     "rankings": "Rankings per indicator, period and scope: published ranks where they exist, else computed",
     "crawl_log": "Every request of every run and its outcome: the crawl's, and those of the probe that decides whether an unchanged site needs crawling",
+    "units": "The provinces and their identifiers, for joins: the 63 units before 1 July 2025 and the 34 after, with GSO codes, "
+             "successors, spellings, and their ids on dichvucong.gov.vn's evaluation APIs (H-code from the reference table; "
+             "legacy ID and UUID as the API's answers state them beside the H-code)",
 }
 DICTIONARY_PATH = Path(__file__).resolve().parents[1] / "docs" / "DATA_DICTIONARY.md"
 

@@ -138,3 +138,13 @@ def read_jsonl(path: Path):
 
 def table_names() -> list[str]:
     return list(TABLES)
+
+
+def write_jsonl(path: Path, rows: list[dict]) -> Path:
+    """Write objects as JSON lines (work files of a run, not published tables)."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path, "w", encoding="utf-8") as fh:
+        for r in rows:
+            fh.write(json.dumps(r, ensure_ascii=False, default=str) + "\n")
+    return path

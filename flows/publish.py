@@ -18,6 +18,7 @@ import pyarrow.dataset as ds
 
 from flows.lake import Lake, conform, write_table
 from flows.schema import TABLES, to_arrow
+from flows.units import units_table
 from flows.validate import validate_release
 from transforms.dedup import DedupInput, group_duplicates
 from transforms.rankings import compute_rankings, find_conflicts
@@ -34,6 +35,7 @@ class Assembled:
     unchanged: int = 0
     per_site: dict[str, dict] = field(default_factory=dict)
     conflicts: list[dict] | None = field(default_factory=list)  # None: unchanged since the last release
+    warnings: list[str] = field(default_factory=list)
 
 
 def _read_rows(folders: list[str], table: str) -> list[dict]:
@@ -87,13 +89,14 @@ def assemble(lake: Lake, run_id: str, now: dt.datetime, row_folders: list[str], 
             d["dup_group"], d["is_primary"] = groups[d["doc_id"]]
 
     crawl = pa.concat_tables([lake.read_published("crawl_log"), to_arrow("crawl_log", _read_rows(row_folders, "crawl_log"))])
+    units, out.warnings = units_table(lake, row_folders)
     documents = to_arrow("documents", sorted(docs.values(), key=lambda d: (d["site_id"], d["url"])))
     if not reread and same_groups:
         # Nothing re-read and the same groups: citations, facts (and whether they count) and rankings stand.
         # Conflicts stay as the last report listed them (None here).
         out.conflicts = None
         out.tables = {"documents": documents, **{t: lake.read_published(t) for t in ("doc_refs", "indicators", "rankings")},
-                      "crawl_log": crawl}
+                      "crawl_log": crawl, "units": units}
         return out
 
     def carried(table: str, key: str) -> list[dict]:
@@ -113,6 +116,7 @@ def assemble(lake: Lake, run_id: str, now: dt.datetime, row_folders: list[str], 
         "indicators": to_arrow("indicators", facts),
         "rankings": to_arrow("rankings", compute_rankings(facts)),
         "crawl_log": crawl,
+        "units": units,
     }
     return out
 
@@ -142,7 +146,7 @@ def publish(lake: Lake, run_id: str, tables: dict[str, pa.Table], report: dict) 
     staging.mkdir(parents=True)
     sort = {"documents": ["site_id", "url"], "doc_refs": ["doc_id", "number"],
             "indicators": ["province_code", "indicator", "period"], "rankings": ["indicator", "period", "scope", "rank"],
-            "crawl_log": ["run_id", "site_id", "fetched_at"]}
+            "crawl_log": ["run_id", "site_id", "fetched_at"], "units": ["valid_from", "province_code"]}
     for name in TABLES:
         write_table(staging, name, tables[name], sort_by=sort.get(name))
     final = lake.release_dir(run_id)

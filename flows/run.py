@@ -201,6 +201,7 @@ def nightly(lake_root: str, sites_file: str, site_ids: list[str] | None = None, 
                          docs_before.get(sid, 0), offered, crawl_mode(full, known.get(sid, [])), logs[sid][0])
         report["sites"].append(s)
         report["alarms"].extend(s["alarms"])
+    report["alarms"].extend(merged.warnings)
     report["finished_at"] = dt.datetime.now(dt.UTC).isoformat()
     report["seconds"] = round(time.monotonic() - t0, 2)
     try:

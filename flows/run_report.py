@@ -75,6 +75,10 @@ def site_report(sid: str, crawl: dict, built: dict, counts: dict, before_docs: i
     else:
         alarms = site_alarms(sid, offered, built.get("records", 0) + outcomes.get("skipped_known", 0),
                              before_docs, before.get((sid, mode)), built.get("missing", {}), failed)
+    if outcomes.get("blocked"):
+        # The site refused the crawler: its crawl stopped there (circuit breaker); earlier facts stay published.
+        alarms.append(f"{sid}: blocked: the site refused {outcomes['blocked']} request(s); circuit breaker open, "
+                      "its crawl stopped for this run and its last good data stays published")
     return {"site_id": sid, "ok": failed is None, "pages": outcomes.get("ok", 0), "requests": sum(outcomes.values()),
             "documents": built.get("documents", 0), "documents_new": counts.get("new", 0),
             "documents_changed": counts.get("changed", 0), "documents_unchanged": counts.get("unchanged", 0),
@@ -83,7 +87,7 @@ def site_report(sid: str, crawl: dict, built: dict, counts: dict, before_docs: i
             "warnings": built.get("warnings", [])[:200], "newest_document_date": built.get("newest_date"),
             "crawl_seconds": round(crawl.get("seconds", 0.0), 2),
             "crawled": mode != "unchanged", "mode": mode, "probe": crawl.get("probe"),
-            "exit_reason": (crawl.get("summary") or {}).get("exit_reason")}
+            "exit_reason": (crawl.get("summary") or {}).get("exit_reason"), "blocked": outcomes.get("blocked", 0)}
 
 
 def write_report_json(path: Path, report: dict) -> None:

@@ -19,6 +19,8 @@ TABLES: dict[str, list[tuple[str, pa.DataType, str]]] = {
     "documents": [
         ("doc_id", pa.string(), "Stable id: first 16 hex digits of SHA-256 of the canonical URL"),
         ("url", pa.string(), "Canonical URL (after redirects, tracking parameters and fragment dropped)"),
+        ("request", pa.string(), "For an API answer to a POST: its body as canonical JSON (keys sorted, no spaces); null for a GET"),
+        ("extraction", pa.string(), "family, generic, api or attachment: how the row was read"),
         ("site_id", pa.string(), "Registry id of the site the page was found on"),
         ("title", pa.string(), "Title as the page states it (NFC, whitespace collapsed)"),
         ("published_date", pa.date32(), "Local date (Asia/Ho_Chi_Minh) the page states"),
@@ -58,11 +60,12 @@ TABLES: dict[str, list[tuple[str, pa.DataType, str]]] = {
         ("province_code", pa.string(), "GSO code of the province (of the entity, or the department's province)"),
         ("indicator", pa.string(), "Indicator from the contract vocabulary"),
         ("component", pa.string(), "PAR INDEX component key for par_component, null otherwise"),
-        ("period", pa.string(), "YYYY or YYYY-MM"),
+        ("period", pa.string(), "YYYY, YYYY-Hn, YYYY-Qn or YYYY-MM"),
         ("value", pa.float64(), "Value as stated (percent as 0-100)"),
         ("unit", pa.string(), "points, percent, count or rank"),
         ("source_doc_id", pa.string(), "Document the value was read from"),
-        ("method", pa.string(), "table, text or attachment"),
+        ("method", pa.string(), "table, text, attachment or api"),
+        ("provisional", pa.bool_(), "The period was still open when the source was read: the value may change until it closes"),
         ("evidence", pa.string(), "The sentence or table row it came from"),
         ("counted", pa.bool_(), "False when the source is a non-primary duplicate (extension column)"),
     ],
@@ -77,17 +80,32 @@ TABLES: dict[str, list[tuple[str, pa.DataType, str]]] = {
         ("rank", pa.int32(), "Published rank where one exists, else computed (1 = best)"),
         ("rank_source", pa.string(), "published or computed"),
         ("n_ranked", pa.int32(), "Entities ranked in this scope and period"),
-        ("rank_change", pa.int32(), "Change against the previous period (positive = moved up); null when unknown"),
+        ("rank_change", pa.int32(), "Change against the previous period of the same kind (positive = moved up); null when unknown"),
+        ("provisional", pa.bool_(), "The value ranked is provisional (its period was still open when read) (extension column)"),
     ],
     "crawl_log": [
         ("run_id", pa.string(), "Run"),
         ("site_id", pa.string(), "Registry id"),
         ("url", pa.string(), "Requested URL"),
+        ("method", pa.string(), "GET or POST"),
+        ("request", pa.string(), "POST body as canonical JSON; null for a GET"),
         ("status", pa.int32(), "HTTP status; null when no response"),
-        ("outcome", pa.string(), "ok, not_modified, redirect, http_error, network_error, robots_disallowed, skipped_known, parse_error"),
+        ("outcome", pa.string(), "ok, not_modified, redirect, http_error, network_error, robots_disallowed, skipped_known, parse_error, blocked"),
         ("fetched_at", TS, "When (UTC)"),
         ("bytes", pa.int64(), "Body size in bytes"),
         ("error", pa.string(), "One line; null when fine"),
+    ],
+    "units": [
+        ("province_code", pa.string(), "GSO code (two digits)"),
+        ("name", pa.string(), "Official name"),
+        ("valid_from", pa.date32(), "When the unit began to exist under this code; null: before the records"),
+        ("valid_to", pa.date32(), "When it ceased to (the 63 units before 1 July 2025); null: open"),
+        ("province_code_2025", pa.string(), "The unit that succeeds it after the 2025 reorganisation (itself for a unit of 2025)"),
+        ("province_name_2025", pa.string(), "Name of that successor"),
+        ("aliases", pa.list_(pa.string()), "Spellings and forms pages use"),
+        ("dvc_legacy_id", pa.string(), "Its ID on dichvucong.gov.vn's legacy evaluation gateway, learned from its answers; null when unknown"),
+        ("dvc_hcode", pa.string(), "Its H-code on dichvucong.gov.vn (agency code suffix, reporting API departmentCode)"),
+        ("dvc_uuid", pa.string(), "Its departmentId on dichvucong.gov.vn's reporting API, learned from its answers; null when unknown"),
     ],
 }
 
@@ -97,20 +115,26 @@ PRIMARY_KEYS: dict[str, list[str]] = {
     "indicators": ["source_doc_id", "entity_type", "entity_name", "indicator", "component", "period", "method", "evidence"],
     "rankings": ["indicator", "period", "scope", "entity_type", "entity_name"],
     "crawl_log": [],
+    "units": ["province_code", "valid_from"],
 }
 FOREIGN_KEYS: dict[str, list[tuple[str, str, str]]] = {
     "doc_refs": [("doc_id", "documents", "doc_id")],
     "indicators": [("source_doc_id", "documents", "doc_id")],
 }
-OUTCOMES = ("ok", "not_modified", "redirect", "http_error", "network_error", "robots_disallowed", "skipped_known", "parse_error")
+OUTCOMES = ("ok", "not_modified", "redirect", "http_error", "network_error", "robots_disallowed", "skipped_known", "parse_error",
+            "blocked")
 INDICATORS = (
     "par_index", "par_rank", "par_component", "sipas", "sipas_rank",
     "dossiers_received", "dossiers_received_online", "dossiers_resolved", "dossiers_resolved_early",
     "dossiers_resolved_on_time", "dossiers_resolved_late", "dossiers_pending", "dossiers_digitized",
     "on_time_rate", "early_rate", "online_rate", "digitization_rate", "procedures_reviewed",
+    "service_index", "service_index_rank", "service_component",
 )
 COMPONENTS = ("cong_tac_chi_dao", "cai_cach_the_che", "cai_cach_tthc", "cai_cach_to_chuc_bo_may", "cai_cach_cong_vu",
-              "cai_cach_tai_chinh_cong", "chinh_phu_so", "tac_dong")
+              "cai_cach_tai_chinh_cong", "chinh_phu_so", "tac_dong",
+              # service_component (QĐ 766 service index)
+              "cong_khai_minh_bach", "tien_do_giai_quyet", "dich_vu_cong_truc_tuyen", "thanh_toan_truc_tuyen",
+              "muc_do_hai_long", "so_hoa_ho_so")
 
 
 assert tuple(TABLES) == TABLE_NAMES, "flows/tables.py lists the published tables in contract order"

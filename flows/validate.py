@@ -16,7 +16,7 @@ from flows.schema import COMPONENTS, INDICATORS, OUTCOMES, PRIMARY_KEYS, arrow_s
 UNITS = {"points", "percent", "count", "rank"}
 DOC_TYPES = {"plan", "ranking", "statistics", "news"}
 LEVELS = {"national", "province", "department", "district", "newspaper"}
-PERIOD = re.compile(r"^\d{4}(?:-(?:0[1-9]|1[0-2]))?$")
+PERIOD = re.compile(r"^\d{4}(?:-(?:0[1-9]|1[0-2]|Q[1-4]|H[12]))?$")
 # Minimum share of HTML pages with each field; below it a parser is broken, not a page.
 FILL_RATES = {"title": 0.90, "body": 0.90, "published_date": 0.80}
 

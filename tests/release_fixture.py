@@ -106,8 +106,9 @@ def _tables() -> dict[str, list[dict]]:
                   "fetched_at": fetched, "bytes": 2048, "error": None} for d in DOCS]
     crawl_log.append({"run_id": RUN_ID, "site_id": "portal-hoason", "url": f"{HOST}/tin-tuc/mat.html", "status": 404,
                       "outcome": "http_error", "fetched_at": fetched, "bytes": 0, "error": "HTTP 404"})
+    from transforms.units import default_units, read_aliases
     return {"documents": DOCS, "doc_refs": doc_refs, "indicators": indicators, "rankings": rankings,
-            "crawl_log": crawl_log}
+            "crawl_log": crawl_log, "units": default_units().rows(read_aliases(), {})}
 
 
 RUN_REPORT = {

@@ -34,7 +34,7 @@ def _requests(out: list) -> list[scrapy.Request]:
 def test_spider_for():
     assert spider_for("nukeviet") is NukeVietSpider
     assert spider_for("auto").__name__ == "GenericSpider"
-    assert set(SPIDERS) == {"nukeviet", "liferay", "sharepoint", "newspaper", "cityportal", "stats", "national", "auto"}
+    assert set(SPIDERS) == {"nukeviet", "liferay", "sharepoint", "newspaper", "cityportal", "stats", "national", "dichvucong", "auto"}
     with pytest.raises(ValueError, match="unknown cms family 'joomla'"):
         spider_for("joomla")
 

@@ -6,6 +6,7 @@ the generic spider); an unknown value is an error, never a silent default.
 from __future__ import annotations
 
 from crawlers.families.cityportal import CityPortalSpider
+from crawlers.families.dichvucong import DichVuCongSpider
 from crawlers.families.generic import GenericSpider
 from crawlers.families.liferay import LiferaySpider
 from crawlers.families.national import NationalSpider
@@ -22,6 +23,7 @@ SPIDERS: dict[str, type] = {
     "cityportal": CityPortalSpider,
     "stats": StatsSpider,
     "national": NationalSpider,
+    "dichvucong": DichVuCongSpider,
     "auto": GenericSpider,
 }
 
