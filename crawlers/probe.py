@@ -25,6 +25,9 @@ from crawlers.settings import DOWNLOAD_MAXSIZE, USER_AGENT
 from transforms.urls import canonical_url, same_site
 
 PROBE_LOG = "probe_log.jsonl"
+# Families whose answers change while their start pages stay the same (JSON APIs behind a public page):
+# an unchanged start page says nothing about them, so they are always crawled.
+ALWAYS_CRAWLED = ("dichvucong",)
 
 
 @dataclass(frozen=True)

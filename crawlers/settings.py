@@ -181,7 +181,18 @@ class BackoffRetryMiddleware(RetryMiddleware):
                 return min(stated, self.retry_after_max)
         return self.base * (2 ** attempt)
 
+    def _waits_too_long(self, response) -> bool:
+        """A 429 whose Retry-After is beyond the bound: honouring it means not asking again in this run."""
+        if response.status != 429:
+            return False
+        header = response.headers.get("Retry-After")
+        stated = retry_after_seconds(header.decode("latin-1") if header else None)
+        return stated is not None and stated > self.retry_after_max
+
     async def process_response(self, request, response, spider=None):
+        if self._waits_too_long(response):
+            log.info("%s: 429 with Retry-After beyond %.0f s: not retried", request.url, self.retry_after_max)
+            return response
         result = super().process_response(request, response)
         if result is not response:
             delay = self._delay(request, response)

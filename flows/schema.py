@@ -9,7 +9,7 @@ import pyarrow as pa
 
 from flows.tables import TABLE_NAMES
 
-SCHEMA_VERSION = "1.0.0"
+SCHEMA_VERSION = "1.1.0"
 
 ATTACHMENT = pa.struct([("url", pa.string()), ("title", pa.string()), ("media_type", pa.string())])
 TS = pa.timestamp("us", tz="UTC")

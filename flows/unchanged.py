@@ -18,7 +18,7 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from crawlers.probe import PROBE_LOG, LiveFetcher, Probe, ReplayFetcher, site_links
+from crawlers.probe import ALWAYS_CRAWLED, PROBE_LOG, LiveFetcher, Probe, ReplayFetcher, site_links
 from crawlers.registry import Site
 from crawlers.replay import find_response
 from flows.lake import Lake
@@ -91,6 +91,8 @@ def _previous(lake: Lake, site_id: str, run_id: str | None, url: str):
 
 def probe_site(lake: Lake, run_id: str, site: Site, history: SiteHistory, replay: list[str] | None) -> Verdict:
     """Probe the site (every answer archived and logged) and say whether it needs a crawl."""
+    if site.cms in ALWAYS_CRAWLED:
+        return Verdict(False, f"cms {site.cms}: its answers change while its start pages do not")
     raw = lake.raw_dir(run_id) / f"{site.id}.probe.warc.gz"
     fetcher = ReplayFetcher(replay, cache_dir=lake.root / "cache" / "replay-index") if replay else LiveFetcher()
     probe = Probe(fetcher, site.id, run_id, raw, lake.work_dir(run_id, site.id))

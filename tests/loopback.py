@@ -40,6 +40,7 @@ class LoopbackServer:
     def __init__(self, routes: Routes):
         self.routes = routes
         self.hits: list[str] = []
+        self.posts: list[tuple[str, bytes, dict]] = []   # (path, body, headers) of every POST
         self.hit_times: list[tuple[str, float]] = []
         self._lock = threading.Lock()
         self._served: dict[str, int] = {}
@@ -49,6 +50,13 @@ class LoopbackServer:
             protocol_version = "HTTP/1.0"
 
             def do_GET(self):  # noqa: N802 (http.server's name)
+                server._answer(self)
+
+            def do_POST(self):  # noqa: N802
+                n = int(self.headers.get("Content-Length") or 0)
+                self.body = self.rfile.read(n) if n else b""
+                with server._lock:
+                    server.posts.append((self.path, self.body, dict(self.headers)))
                 server._answer(self)
 
             def log_message(self, *args):

@@ -1,19 +1,26 @@
 """Rankings from indicator rows: published ranks where a source states them, else computed by value.
 
-Scope is `national` for provinces and `province:<code>` for the departments of one province. Each
-entity gets one value per indicator and period, taken from the best source (table > attachment >
-text); different values for one fact are listed by `find_conflicts`, not silently merged.
-Only indices and rates where more is better are ranked; ranks themselves and counts are not.
+Scope is `national` for provinces and `province:<code>` for the units of one province; inside a
+province, departments and communes are ranked apart (two groups with the same scope, told apart by
+`entity_type`, which is part of the table's key). Each entity gets one value per indicator and period,
+taken from the best source (api > table > attachment > text); different values for one fact are listed
+by `find_conflicts`, not silently merged. Only indices and rates where more is better are ranked; ranks
+themselves and counts are not. Below a province, a published rank is used only when the published ranks
+of a group rank exactly its members (a drill-down answer ranks departments and communes together: not
+either group's rank); otherwise the group is ranked by value. `rank_change` compares with the previous period of the
+same kind (month, quarter, half, year); `provisional` is the ranked value's flag.
 """
 from __future__ import annotations
 
 from collections import defaultdict
 
-from transforms.facts import RANK_OF
+from transforms.facts import RANK_OF as _FACT_RANKS
 from transforms.text import fold
 
-RANKED = ("par_index", "sipas", "on_time_rate", "early_rate", "online_rate", "digitization_rate")
-_METHOD_ORDER = {"table": 0, "attachment": 1, "text": 2}
+RANKED = ("par_index", "sipas", "service_index", "on_time_rate", "early_rate", "online_rate", "digitization_rate")
+RANK_OF = {**_FACT_RANKS, "service_index": "service_index_rank"}
+_METHOD_ORDER = {"api": 0, "table": 1, "attachment": 2, "text": 3}
+_SCOPED_BELOW_PROVINCE = ("department", "commune")
 
 
 def _entity_key(r: dict) -> tuple:
@@ -24,7 +31,7 @@ def _entity_key(r: dict) -> tuple:
 def _scope(r: dict) -> str | None:
     if r["entity_type"] == "province":
         return "national"
-    if r["entity_type"] == "department" and r.get("province_code"):
+    if r["entity_type"] in _SCOPED_BELOW_PROVINCE and r.get("province_code"):
         return f"province:{r['province_code']}"
     return None                       # districts: no scope of the contract ranks them
 
@@ -34,13 +41,30 @@ def _best(rows: list[dict]) -> dict:
 
 
 def previous_period(period: str) -> str | None:
+    """The period before, of the same kind: 2025-01 -> 2024-12, 2025-Q1 -> 2024-Q4, 2025-H2 -> 2025-H1, 2025 -> 2024."""
     try:
         if len(period) == 4:
             return str(int(period) - 1)
-        y, m = int(period[:4]), int(period[5:7])
+        y, part = int(period[:4]), period[5:]
+        if part[:1] in ("Q", "H"):
+            n, last = int(part[1:]), (4 if part[0] == "Q" else 2)
+            return f"{y - 1}-{part[0]}{last}" if n == 1 else f"{y}-{part[0]}{n - 1}"
+        m = int(part)
         return f"{y - 1}-12" if m == 1 else f"{y}-{m - 1:02d}"
-    except ValueError:
+    except (ValueError, IndexError):
         return None
+
+
+def _published_fits(published: list[int]) -> bool:
+    """Published ranks that rank exactly these members: 1..n, ties sharing a rank and skipping the next."""
+    ranks = sorted(published)
+    return bool(ranks) and all(r == ranks[i - 1] if i and r == ranks[i - 1] else r == i + 1
+                               for i, r in enumerate(ranks))
+
+
+def _flag(rows: list[dict]) -> bool | None:
+    flags = [r.get("provisional") for r in rows if r.get("provisional") is not None]
+    return any(flags) if flags else None
 
 
 def _competition_ranks(values: dict[tuple, float]) -> dict[tuple, int]:
@@ -68,16 +92,21 @@ def compute_rankings(indicators: list[dict]) -> list[dict]:
             scope = _scope(base)
             if scope is None:
                 continue
-            groups[(ind, period, scope)][ent] = {
-                "base": base, "value": _best(value_rows)["value"] if value_rows else None,
+            best = _best(value_rows) if value_rows else None
+            groups[(ind, period, scope, base["entity_type"])][ent] = {
+                "base": base, "value": best["value"] if best else None,
                 "published": int(_best(rank_rows)["value"]) if rank_rows else None,
+                "provisional": _flag([best] if best else rank_rows),
             }
     out: list[dict] = []
     rank_of: dict[tuple, int] = {}
-    for (ind, period, scope), members in sorted(groups.items()):
+    for (ind, period, scope, _etype), members in sorted(groups.items()):
         computed = _competition_ranks({e: m["value"] for e, m in members.items() if m["value"] is not None})
+        published = [m["published"] for m in members.values() if m["published"] is not None]
+        # Below a province one answer may rank departments and communes together: its ranks are no group's.
+        use_published = _published_fits(published) if _etype in _SCOPED_BELOW_PROVINCE else bool(published)
         for ent, m in members.items():
-            rank = m["published"] if m["published"] is not None else computed.get(ent)
+            rank = m["published"] if use_published and m["published"] is not None else computed.get(ent)
             if rank is None:
                 continue
             rank_of[(ind, period, scope, ent)] = rank
@@ -85,8 +114,9 @@ def compute_rankings(indicators: list[dict]) -> list[dict]:
             out.append({"indicator": ind, "period": period, "scope": scope, "entity_type": b["entity_type"],
                         "entity_name": b["entity_name"], "province_code": b["province_code"],
                         "value": None if m["value"] is None else float(m["value"]),
-                        "rank": int(rank), "rank_source": "published" if m["published"] is not None else "computed",
-                        "n_ranked": len(members), "_ent": ent})
+                        "rank": int(rank),
+                        "rank_source": "published" if use_published and m["published"] is not None else "computed",
+                        "n_ranked": len(members), "provisional": m["provisional"], "_ent": ent})
     for row in out:
         prev = rank_of.get((row["indicator"], previous_period(row["period"]), row["scope"], row.pop("_ent")))
         row["rank_change"] = prev - row["rank"] if prev is not None else None

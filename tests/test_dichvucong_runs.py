@@ -1,0 +1,151 @@
+"""The service index API end to end: refusals open the circuit breaker and keep the last release's facts;
+a live POST is archived with its exact body and replays by canonical body."""
+from __future__ import annotations
+
+import io
+import json
+import shutil
+from pathlib import Path
+
+import pyarrow.dataset as ds
+import pytest
+from warcio.archiveiterator import ArchiveIterator
+from warcio.statusandheaders import StatusAndHeaders
+from warcio.warcwriter import WARCWriter
+
+from crawlers.settings import USER_AGENT
+from tests.conftest import run_cchc
+from tests.loopback import LoopbackServer, read_jsonl, run_site
+from tests.test_dichvucong import DVC, all_calls, needs_world, start_pages
+from transforms.requests import canonical_body
+
+REJECTED = (b"<html><head><title>Request Rejected</title></head><body>The requested URL was rejected. "
+            b"Please consult with your administrator.<br>Your support ID is: 1234567890</body></html>")
+
+
+def published(lake: Path, table: str) -> list[dict]:
+    return ds.dataset(str(lake / "published" / table), format="parquet", partitioning="hive").to_table().to_pylist()
+
+
+def fact_set(lake: Path) -> set:
+    return {(f["entity_type"], f["province_code"], f["entity_name"], f["indicator"], f["component"], f["period"],
+             f["value"], f["provisional"]) for f in published(lake, "indicators")}
+
+
+def refused_copy(dst: Path, refused_request: str, kind: str) -> Path:
+    """The world's archive with the answer to one request replaced by a refusal."""
+    src = next((DVC / "warc").glob("*.warc.gz"))
+    with open(src, "rb") as fh:
+        recs = []
+        for r in ArchiveIterator(fh):
+            recs.append((r.rec_type, r.rec_headers.get_header("WARC-Target-URI"), dict(r.rec_headers.headers),
+                         r.http_headers, r.content_stream().read()))
+    target = set()
+    for rec_type, _, h, http, body in recs:
+        if rec_type == "request" and canonical_body(body, http.get_header("Content-Type")) == refused_request:
+            target |= {h["WARC-Record-ID"], h.get("WARC-Concurrent-To")}
+    dst.mkdir(parents=True, exist_ok=True)
+    with open(dst / "refused.warc.gz", "wb") as out:
+        w = WARCWriter(out, gzip=True)
+        for rec_type, uri, h, http, body in recs:
+            if rec_type == "response" and h["WARC-Record-ID"] in target:
+                date = http.get_header("Date")
+                if kind == "429":
+                    http = StatusAndHeaders("429 Too Many Requests", [("Content-Type", "text/html"), ("Retry-After", "3600"),
+                                                                       ("Date", date)], protocol="HTTP/1.1")
+                    body = b"<html><body>Too Many Requests</body></html>"
+                else:
+                    http = StatusAndHeaders("200 OK", [("Content-Type", "text/html; charset=utf-8"), ("Date", date)],
+                                            protocol="HTTP/1.1")
+                    body = REJECTED
+            keep = {k: v for k, v in h.items() if k in ("WARC-Date", "WARC-Record-ID", "WARC-Concurrent-To")}
+            w.write_record(w.create_warc_record(uri, rec_type, payload=io.BytesIO(body), http_headers=http,
+                                                warc_headers_dict=keep))
+    return dst
+
+
+@pytest.fixture(scope="module")
+def first_lake(tmp_path_factory) -> Path:
+    if not DVC.exists():
+        pytest.skip("../shared/world/dvc is not beside the checkout")
+    lake = tmp_path_factory.mktemp("dvc") / "lake"
+    p = run_cchc("run", "--sites", str(DVC / "sites.toml"), "--replay", str(DVC / "warc"), "--lake", str(lake))
+    assert p.returncode == 0, p.stderr[-3000:]
+    return lake
+
+
+@needs_world
+@pytest.mark.parametrize("kind", ["429", "html"])
+def test_refusal_opens_the_breaker_and_keeps_the_last_facts(first_lake, tmp_path, kind):
+    before = fact_set(first_lake)
+    assert before and all(f[7] is not None for f in before)
+    lake = tmp_path / "lake"
+    shutil.copytree(first_lake, lake)
+    calls = all_calls()
+    warc = refused_copy(tmp_path / "warc", calls[2].request, kind)
+    p = run_cchc("run", "--sites", str(DVC / "sites.toml"), "--replay", str(warc), "--lake", str(lake))
+    assert p.returncode == 0, p.stderr[-3000:]
+    report = json.loads((lake / "published" / "run_report.json").read_text(encoding="utf-8"))
+    run_id = report["run_id"]
+    posts = [r for r in published(lake, "crawl_log") if r["run_id"] == run_id and r["method"] == "POST"]
+    # one request at a time: the refusal is the third POST, and nothing is asked after it
+    assert [(r["request"], r["outcome"]) for r in posts] == [
+        (calls[0].request, "ok"), (calls[1].request, "ok"), (calls[2].request, "blocked")]
+    assert posts[2]["error"].startswith("refused: ")
+    site = report["sites"][0]
+    assert site["blocked"] == 1 and site["exit_reason"] == "blocked"
+    assert any("blocked" in a and "circuit breaker" in a for a in report["alarms"])
+    assert fact_set(lake) == before                      # the last good facts of the site stay published
+
+
+def _legacy_page() -> bytes:
+    return next(body for body in start_pages().values() if b"namselect" in body)
+
+
+@needs_world
+def test_live_post_is_archived_with_its_body_and_replays(tmp_path):
+    def answer(handler):
+        n = len(server.posts)
+        if n >= 3:
+            return 429, {"Content-Type": "text/html", "Retry-After": "3600"}, b"<html>slow down</html>"
+        return 200, {"Content-Type": "application/json;charset=UTF-8"}, b"[]"
+    server = LoopbackServer({"/p/index.html": [(200, {"Content-Type": "text/html; charset=utf-8"}, _legacy_page())],
+                             "/jsp/rest.jsp": answer}).start()
+    try:
+        sites = tmp_path / "sites.toml"
+        sites.write_text(f'[[site]]\nid = "dvc"\nname = "DVC"\ncms = "dichvucong"\nkind = "national"\n'
+                         f'base_url = "{server.base}"\nstart_urls = ["{server.base}p/index.html"]\nlevel = "national"\n',
+                         encoding="utf-8")
+        out = tmp_path / "live"
+        args = ["--sites", str(sites), "--site-id", "dvc", "--set", "CCHC_ALLOW_PRIVATE_ADDRESSES=1",
+                "--set", "AUTOTHROTTLE_ENABLED=0", "--set", "DOWNLOAD_DELAY=0", "--set", "DOWNLOAD_TIMEOUT=5"]
+        proc = run_site(*args, "--run-id", "live", "--out", str(out), "--raw", str(out / "raw.warc.gz"))
+        assert proc.returncode == 0, proc.stderr[-2000:]
+    finally:
+        server.stop()
+    assert len(server.posts) == 3                        # a Retry-After beyond the bound: no retry; then the breaker
+    path, body, headers = server.posts[0]
+    assert headers["X-Requested-With"] == "XMLHttpRequest" and headers["User-Agent"] == USER_AGENT
+    assert headers["Referer"] == f"{server.base}p/index.html" and body.startswith(b"params=")
+    log = read_jsonl(out / "crawl_log.jsonl")
+    posts = [r for r in log if r["method"] == "POST"]
+    assert [r["outcome"] for r in posts] == ["ok", "ok", "blocked"]
+    assert [r["request"] for r in posts] == [canonical_body(b, "application/x-www-form-urlencoded")
+                                             for _, b, _ in server.posts]
+    assert json.loads((out / "summary.json").read_text())["exit_reason"] == "blocked"
+    with open(out / "raw.warc.gz", "rb") as fh:
+        recs = [(r.rec_type, r.rec_headers.get_header("WARC-Record-ID"), r.rec_headers.get_header("WARC-Concurrent-To"),
+                 r.http_headers.protocol if r.rec_type == "request" else None, r.content_stream().read())
+                for r in ArchiveIterator(fh)]
+    ids = {rid: (t, to) for t, rid, to, _, _ in recs}
+    sent = [b for t, _, _, method, b in recs if t == "request" and method == "POST"]
+    assert sent == [b for _, b, _ in server.posts]       # the exact bodies, beside their responses
+    assert all(ids[to][0] == "response" and ids[to][1] == rid for t, rid, to, m, _ in recs if m == "POST")
+    # the run's own archive replays: the same answers by canonical body, the refusal again
+    again = tmp_path / "replayed"
+    proc = run_site(*args, "--run-id", "replay", "--out", str(again), "--raw", str(again / "raw.warc.gz"),
+                    "--replay", str(out / "raw.warc.gz"))
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    replayed = [(r["request"], r["outcome"]) for r in read_jsonl(again / "crawl_log.jsonl") if r["method"] == "POST"]
+    assert replayed == [(r["request"], r["outcome"]) for r in posts]
+    assert len(read_jsonl(again / "records.jsonl")) == 2
