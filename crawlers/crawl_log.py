@@ -33,6 +33,8 @@ OUTCOMES = ("ok", "not_modified", "redirect", "http_error", "network_error", "ro
 ERROR_OUTCOMES = ("http_error", "network_error", "parse_error")
 # Request meta: the request is an API call whose answer must be JSON (an HTML page is a refusal).
 EXPECT_JSON = "cchc_expect_json"
+# Request meta: a 403 or 429 to this request is a refusal of the client (an API site's public pages).
+REFUSABLE = "cchc_refusable"
 REFUSAL_STATUSES = (403, 429)
 LOG_NAME = "crawl_log.jsonl"
 
@@ -56,12 +58,14 @@ def outcome_of_status(status: int) -> str:
     return "ok"
 
 
-def refusal(status: int, content_type: str | None, body: bytes, retry_after: str | None = None) -> str | None:
-    """Why an answer to a JSON request is a refusal of the client (one line), or None when it is not."""
+def refusal(status: int, content_type: str | None, body: bytes, retry_after: str | None = None,
+            json_expected: bool = True) -> str | None:
+    """Why an answer is a refusal of the client (one line), or None when it is not: 403 or 429, or, for a
+    request that expects JSON, an HTML page instead."""
     if status in REFUSAL_STATUSES:
         wait = f" (Retry-After {retry_after.strip()})" if retry_after else ""
         return f"refused: HTTP {status}{wait}"
-    if status >= 300:
+    if status >= 300 or not json_expected:
         return None
     ctype = (content_type or "").lower()
     head = body[:2048].lstrip().lower()
@@ -175,10 +179,10 @@ class CrawlLogMiddleware:
             error = not_followed or (f"-> {target}" if target else "no Location header")
         elif outcome == "http_error":
             error = f"HTTP {response.status}"
-        if request.meta.get(EXPECT_JSON):
+        if request.meta.get(EXPECT_JSON) or request.meta.get(REFUSABLE):
             ctype, wait = response.headers.get("Content-Type"), response.headers.get("Retry-After")
             refused = refusal(response.status, ctype.decode("latin-1") if ctype else None, response.body,
-                              wait.decode("latin-1") if wait else None)
+                              wait.decode("latin-1") if wait else None, json_expected=bool(request.meta.get(EXPECT_JSON)))
             if refused:
                 outcome, error = "blocked", refused
         self.log.write(request.url, outcome, response.status, len(response.body), error, *request_fields(request))

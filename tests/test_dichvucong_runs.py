@@ -118,7 +118,7 @@ def test_live_post_is_archived_with_its_body_and_replays(tmp_path):
                          encoding="utf-8")
         out = tmp_path / "live"
         args = ["--sites", str(sites), "--site-id", "dvc", "--set", "CCHC_ALLOW_PRIVATE_ADDRESSES=1",
-                "--set", "AUTOTHROTTLE_ENABLED=0", "--set", "DOWNLOAD_DELAY=0", "--set", "DOWNLOAD_TIMEOUT=5"]
+                "--set", "AUTOTHROTTLE_ENABLED=0", "--set", "DOWNLOAD_DELAY=0", "--set", "DOWNLOAD_TIMEOUT=30"]
         proc = run_site(*args, "--run-id", "live", "--out", str(out), "--raw", str(out / "raw.warc.gz"))
         assert proc.returncode == 0, proc.stderr[-2000:]
     finally:
@@ -149,3 +149,25 @@ def test_live_post_is_archived_with_its_body_and_replays(tmp_path):
     replayed = [(r["request"], r["outcome"]) for r in read_jsonl(again / "crawl_log.jsonl") if r["method"] == "POST"]
     assert replayed == [(r["request"], r["outcome"]) for r in posts]
     assert len(read_jsonl(again / "records.jsonl")) == 2
+
+
+def test_refused_start_page_stops_the_site(tmp_path):
+    server = LoopbackServer({"/a.html": [(403, {"Content-Type": "text/html"}, b"<html>Forbidden</html>")],
+                             "/b.html": [(200, {"Content-Type": "text/html"}, b"<html></html>")]}).start()
+    try:
+        sites = tmp_path / "sites.toml"
+        sites.write_text(f'[[site]]\nid = "dvc"\nname = "DVC"\ncms = "dichvucong"\nkind = "national"\n'
+                         f'base_url = "{server.base}"\nstart_urls = ["{server.base}a.html", "{server.base}b.html"]\n'
+                         f'level = "national"\n', encoding="utf-8")
+        out = tmp_path / "live"
+        proc = run_site("--sites", str(sites), "--site-id", "dvc", "--set", "CCHC_ALLOW_PRIVATE_ADDRESSES=1",
+                        "--set", "AUTOTHROTTLE_ENABLED=0", "--set", "DOWNLOAD_DELAY=0", "--run-id", "r",
+                        "--out", str(out), "--raw", str(out / "raw.warc.gz"))
+        assert proc.returncode == 0, proc.stderr[-2000:]
+    finally:
+        server.stop()
+    log = [(r["url"].replace(server.base, "/"), r["outcome"], r["error"]) for r in read_jsonl(out / "crawl_log.jsonl")
+           if not r["url"].endswith("robots.txt")]
+    assert log == [("/a.html", "blocked", "refused: HTTP 403")]
+    assert "/b.html" not in server.hits
+    assert json.loads((out / "summary.json").read_text())["exit_reason"] == "blocked"

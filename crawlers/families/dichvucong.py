@@ -26,7 +26,7 @@ from urllib.parse import urlencode, urljoin
 import scrapy
 from scrapy.exceptions import CloseSpider
 
-from crawlers.crawl_log import EXPECT_JSON, refusal
+from crawlers.crawl_log import EXPECT_JSON, REFUSABLE, refusal
 from crawlers.html import parse_html
 from crawlers.records import empty_record
 from transforms.requests import canonical_json
@@ -210,7 +210,7 @@ class DichVuCongSpider(scrapy.Spider):
         self.sent += 1
         if self.pages:
             return scrapy.Request(self.pages.pop(0), callback=self.parse_page, errback=self.failed,
-                                  dont_filter=True)
+                                  dont_filter=True, meta={REFUSABLE: True})
         if self.queue:
             c = self.queue.pop(0)
             origin = re.match(r"^https?://[^/]+", c.url)
@@ -252,9 +252,10 @@ class DichVuCongSpider(scrapy.Spider):
 
     def failed(self, failure):
         response = getattr(failure.value, "response", None)
-        if response is not None and response.request is not None and response.request.meta.get(EXPECT_JSON):
+        meta = response.request.meta if response is not None and response.request is not None else {}
+        if meta.get(EXPECT_JSON) or meta.get(REFUSABLE):
             ctype = (response.headers.get("Content-Type") or b"").decode("latin-1")
-            refused = refusal(response.status, ctype, response.body)
+            refused = refusal(response.status, ctype, response.body, json_expected=bool(meta.get(EXPECT_JSON)))
             if refused:
                 self._open_breaker(response.url, refused)
                 return
