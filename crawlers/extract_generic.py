@@ -25,6 +25,7 @@ from crawlers.generic_meta import (
     strip_chrome,
 )
 from crawlers.html import BLOCKS, paragraphs_of, tables_of, text_lengths, text_of
+from crawlers.structured_meta import date_conflict, marked_author
 from crawlers.main_text import choose, library_paragraphs, read_by_library
 from transforms.text import clean, fold
 
@@ -254,9 +255,10 @@ def parse_title(tree, main) -> tuple[str | None, object]:
     if page_title:
         key = fold(page_title)
         heads = [(h, text_of(h)) for h in tree.xpath("//h1|//h2|//h3|//h4|//*[contains(@class,'title')]")]
+        site = {fold(x) for x in tree.xpath("//meta[@property='og:site_name']/@content")}
         for h, t in sorted(heads, key=lambda ht: -len(ht[1])):
-            if len(t) > len(page_title):
-                continue  # a box named "title" around more than the title
+            if len(t) > len(page_title) or fold(t) in site or _names_the_site(h):
+                continue  # a box named "title" around more than the title, or the site's own name
             ft = fold(t)
             if len(t) > 8 and key.startswith(ft) or key.endswith(" " + ft):
                 return t, h
@@ -273,6 +275,16 @@ def parse_title(tree, main) -> tuple[str | None, object]:
             return (" - ".join(parts[:-1]) if len(parts[0]) >= len(parts[-1]) else " - ".join(parts[1:])), None
         return page_title, None
     return None, None
+
+
+def _names_the_site(el) -> bool:
+    """A link home (rel="home", or to the site's root) is the site's name, which <title> also carries."""
+    for a in [*el.iter("a"), *(x for x in el.iterancestors() if x.tag == "a")]:
+        href = (a.get("href") or "").strip()
+        if "home" in (a.get("rel") or "").split() or href in ("/", "./") or \
+                re.fullmatch(r"https?://[^/]+/?", href):
+            return True
+    return False
 
 
 def element_with_text(tree, text: str):
@@ -319,13 +331,15 @@ def extract_generic(tree, url: str) -> dict:
     summary = parse_summary(work, main, work_title)
     paras = _paragraphs(main, work_title, title, summary, date_text)
     author, paras = parse_author(main, paras, work_title, lengths[0])
+    author = marked_author(tree) or author  # a marked byline names the author; a "Nguồn" line, a source
     library = library_paragraphs(tree)
     paras, source = choose(paras, library, title, summary, date_text, author, teaser_texts(body, lengths[0]))
     if source == "library" and summary and not read_by_library(summary, library):
         summary = None
     container = main.getparent() if main is not None and main.getparent() is not None else main
     out = {
-        "title": title, "date_text": date_text, "author": author, "summary": summary, "paragraphs": paras,
+        "title": title, "date_text": date_text, "date_conflict": date_conflict(date_text, tree),
+        "author": author, "summary": summary, "paragraphs": paras,
         "tables": tables_of(main) if main is not None else [],
         "attachments": attachment_links(container, url) if container is not None else [],
     }

@@ -8,6 +8,7 @@ from __future__ import annotations
 from crawlers.families.generic import ARTICLE_FAMILIES, PAGE_FAMILIES, detect_family
 from crawlers.html import parse_document
 from crawlers.extract_generic import extract_generic
+from crawlers.structured_meta import date_conflict
 from transforms.dates import parse_date
 from transforms.documents import main_paragraphs, table_lines
 
@@ -38,7 +39,8 @@ def read_page(tree, url: str, cms: str | None = None, markup: str | None = None)
     if family in ARTICLE_FAMILIES:
         out = ARTICLE_FAMILIES[family].extract_article(tree, url)
         if out.get("title") and (out.get("paragraphs") or out.get("tables")):
-            return {**out, "family": family, "kind": "article", "extraction": "family"}
+            return {**out, "date_conflict": out.get("date_conflict") or date_conflict(out.get("date_text"), tree),
+                    "family": family, "kind": "article", "extraction": "family"}
     family = None if family == "generic" else family
     return {**extract_generic(tree, url), "family": family, "kind": "article", "extraction": "generic"}
 

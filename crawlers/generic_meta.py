@@ -12,6 +12,7 @@ from functools import lru_cache
 
 from crawlers.attachments import is_attachment_url
 from crawlers.html import BLOCKS, forget, text_lengths, text_of
+from transforms.dates import parse_date
 from transforms.text import clean, fold
 
 # Class/id tokens of chrome boxes an article's main text never lives in.
@@ -27,6 +28,7 @@ _AUTHOR_CLASS = re.compile(r"(?:^|[-_])(?:author|tac-gia|tacgia|byline|nguon|sou
 # "Tác giả: X", "Nguồn. X", "Bài và ảnh: X" need their punctuation; "Theo X" / "Nguồn X" need X to look like a name.
 _LABELLED = re.compile(r"^(?:tác giả(?: bài viết)?|người viết|bài(?: và ảnh)?|nguồn(?: tin)?)\s*[:.]\s*(.{1,80})$", re.I)
 _THEO = re.compile(r"^(?:theo|nguồn)\s+(.{1,60})$", re.I)
+_WORDED_DATE = re.compile(r"(?<!\d)\d{1,2}\D{2,20}\d{4}(?!\d)")  # a day, a month in words, a year
 DATE = re.compile(r"(?<!\d)\d{1,2}\s*[/.\-]\s*\d{1,2}\s*[/.\-]\s*\d{4}(?!\d)")
 _TIME_AFTER = re.compile(r"^\s*[|,\-–]?\s*\d{1,2}\s*[:hg]\s*\d{2}")
 _CHROME_TAGS = ("nav", "aside", "form")
@@ -143,8 +145,12 @@ def _date_near(tree, anchor, within: bool = False) -> str | None:
         before.append(i)
     for i in after + before:
         line = text(i)
+        if len(line) > 80:
+            continue
         m = DATE.search(line)
-        if len(line) <= 80 and m:
+        if m is None and _WORDED_DATE.search(line) and parse_date(line)[0] is not None:
+            return line  # "Ngày 28 tháng 4 năm 2022", "28 Tháng Tư, 2022", "April 28, 2022"
+        if m:
             if not _TIME_AFTER.search(line[m.end():]) and i + 1 < len(nodes):
                 nxt = text(i + 1)
                 if _TIME_AFTER.match(nxt) and len(nxt) <= 12:

@@ -2,7 +2,8 @@
 
 Styles met on real portals: "Thứ năm - 28/04/2022 12:00", "Ngày cập nhật
 31/07/2021", "Thứ Hai, 16/01/2023 | 08:15", "05/10/2019 11:28", "28-4-2022",
-"ngày 28 tháng 4 năm 2022", ISO "2022-04-28T12:00:00+07:00". Dates are day
+"ngày 28 tháng 4 năm 2022", "Cập nhật lúc 12:00 28/04/2022", WordPress's "28.04.2022" and
+"28 Tháng Tư, 2022", English month names, ISO "2022-04-28T12:00:00+07:00". Dates are day
 first; the local (Asia/Ho_Chi_Minh) date the page states is kept as is.
 """
 from __future__ import annotations
@@ -22,6 +23,19 @@ _TIME_FIRST = re.compile(
     re.IGNORECASE,
 )
 _WORDS = re.compile(r"ngày\s+(\d{1,2})\s+tháng\s+(\d{1,2})\s+năm\s+(\d{4})", re.IGNORECASE)
+# Month names: WordPress's Vietnamese locale ("28 Tháng Tư, 2022", "Tháng Tư 28, 2022") and English ones
+# (foreign-made themes, "April 28, 2022", "28 Apr 2022").
+_VI_MONTHS = {"một": 1, "giêng": 1, "hai": 2, "ba": 3, "tư": 4, "bốn": 4, "năm": 5, "sáu": 6, "bảy": 7,
+              "tám": 8, "chín": 9, "mười": 10, "mười một": 11, "mười hai": 12, "chạp": 12}
+_EN_MONTHS = {m: i + 1 for i, m in enumerate(("january", "february", "march", "april", "may", "june", "july",
+                                              "august", "september", "october", "november", "december"))}
+_EN_MONTHS.update({m[:3]: i for m, i in list(_EN_MONTHS.items())} | {"sept": 9})
+_MONTH = (r"(?:tháng\s+(?P<{g}vi>" + "|".join(sorted(_VI_MONTHS, key=len, reverse=True)) + r"|\d{{1,2}})"
+          r"|(?P<{g}en>" + "|".join(sorted(_EN_MONTHS, key=len, reverse=True)) + r")\.?)")
+_DAY_MONTH = re.compile(r"(?<!\d)(?P<d>\d{1,2})(?:st|nd|rd|th)?\s+(?:of\s+)?" + _MONTH.format(g="a")
+                        + r"\s*,?\s+(?P<y>\d{4})(?!\d)", re.IGNORECASE)
+_MONTH_DAY = re.compile(_MONTH.format(g="b") + r"\s+(?P<d>\d{1,2})(?:st|nd|rd|th)?\s*,?\s+(?P<y>\d{4})(?!\d)",
+                        re.IGNORECASE)
 _ISO = re.compile(r"(?<!\d)(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2}))?")
 
 
@@ -58,6 +72,15 @@ def parse_date(text: str | None) -> tuple[dt.date | None, dt.datetime | None]:
         v = _make(m.group(3), m.group(2), m.group(1))
         if v:
             candidates.append((m.start(), v, False))
+    for pattern, g in ((_DAY_MONTH, "a"), (_MONTH_DAY, "b")):
+        for m in pattern.finditer(t):
+            name = m.group(g + "vi") or m.group(g + "en")
+            month = _VI_MONTHS.get(name.lower()) if m.group(g + "vi") else _EN_MONTHS.get(name.lower())
+            if month is None and name.isdigit():
+                month = int(name)
+            v = _make(m.group("y"), str(month), m.group("d")) if month else None
+            if v:
+                candidates.append((m.start(), v, False))
     for m in _ISO.finditer(t):
         v = _make(m.group(1), m.group(2), m.group(3), m.group(4), m.group(5))
         if v:
