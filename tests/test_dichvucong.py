@@ -177,6 +177,10 @@ def test_drill_down_names_and_levels():
     facts, _ = facts_of(record("legacy", "2025", rows, drill=True))
     assert {(f["entity_type"], f["entity_name"], f["province_code"]) for f in facts} == {
         ("department", "Sở Tư pháp", "91"), ("commune", "xã Mỹ Hòa Hưng", "91")}
+    for period, want in (("2025", ("91", "An Giang", "91", "An Giang")), ("2024", ("89", "An Giang", "91", "An Giang"))):
+        doc = api_rows(record("legacy", period, rows, drill=True), "dvc", "national", default_units()).document
+        assert (doc["province_code"], doc["province_name"], doc["province_code_2025"], doc["province_name_2025"]) == want
+        assert doc["extraction"] == "api" and doc["request"] == '{"x":1}'
     new = {"code": "OK", "data": {
         "overview": {"departmentName": "UBND tỉnh Gia Lai", "departmentCode": "H21", "totalScore": 71.5},
         "radar": [{"code": "CKMB", "score": 12}, {"code": "ONLINE_SERVICE", "score": 15}],
@@ -218,6 +222,9 @@ def test_service_index_rankings():
              fact("province", "An Giang", "91", "service_index_rank", "2025-Q4", 1.0, True),
              fact("province", "Hà Nội", "01", "service_index_rank", "2025-Q4", 2.0, True),
              fact("province", "An Giang", "91", "service_index", "2025-10", 50.0),      # a month is no quarter
+             # code 24 is Bắc Giang before 1 July 2025 and Bắc Ninh after: no rank change between the two
+             fact("province", "Bắc Giang", "24", "service_index", "2024", 70.0),
+             fact("province", "Bắc Ninh", "24", "service_index", "2025", 75.0),
              # one drill-down answer ranks departments and communes together
              fact("department", "Sở Tư pháp", "91", "service_index", "2025", 70.0),
              fact("department", "Sở Y tế", "91", "service_index", "2025", 60.0),
@@ -234,6 +241,8 @@ def test_service_index_rankings():
         ("2025-Q4", "national", "province", "An Giang"): (1, "published", 2, 1, True),
         ("2025-Q4", "national", "province", "Hà Nội"): (2, "published", 2, -1, True),
         ("2025-10", "national", "province", "An Giang"): (1, "computed", 1, None, False),
+        ("2024", "national", "province", "Bắc Giang"): (1, "computed", 1, None, False),
+        ("2025", "national", "province", "Bắc Ninh"): (1, "computed", 1, None, False),
         ("2025", "province:91", "department", "Sở Tư pháp"): (1, "computed", 2, None, False),
         ("2025", "province:91", "department", "Sở Y tế"): (2, "computed", 2, None, False),
         ("2025", "province:91", "commune", "xã A"): (1, "computed", 1, None, False)}

@@ -96,6 +96,7 @@ def test_refusal_opens_the_breaker_and_keeps_the_last_facts(first_lake, tmp_path
     assert site["blocked"] == 1 and site["exit_reason"] == "blocked"
     assert any("blocked" in a and "circuit breaker" in a for a in report["alarms"])
     assert fact_set(lake) == before                      # the last good facts of the site stay published
+    assert published(lake, "units") == published(first_lake, "units")   # ids learned before are kept
 
 
 def _legacy_page() -> bytes:
@@ -171,3 +172,30 @@ def test_refused_start_page_stops_the_site(tmp_path):
     assert log == [("/a.html", "blocked", "refused: HTTP 403")]
     assert "/b.html" not in server.hits
     assert json.loads((out / "summary.json").read_text())["exit_reason"] == "blocked"
+
+
+@needs_world
+def test_units_table_learns_ids_beside_their_hcode(first_lake):
+    units = published(first_lake, "units")
+    assert len(units) == 97 and all(u["dvc_hcode"] for u in units)
+    by = {(u["valid_from"] is not None, u["dvc_hcode"]): u for u in units}
+    assert len(by) == 97
+    src = next((DVC / "warc").glob("*.warc.gz"))
+    checked = 0
+    with open(src, "rb") as fh:
+        for r in ArchiveIterator(fh):
+            if r.rec_type != "response" or "json" not in (r.http_headers.get_header("Content-Type") or ""):
+                continue
+            answer = json.loads(r.content_stream().read())
+            if isinstance(answer, list):
+                provinces = [x for x in answer if x.get("CAPDONVIID") == "0"]
+                for x in provinces:
+                    unit = by[(len(provinces) <= 34, x["MA_COQUAN"].rsplit(".", 1)[1])]
+                    assert unit["dvc_legacy_id"] == x["ID"]
+                    checked += 1
+            else:
+                for x in answer["data"]["evaluation"]:
+                    if "groupScores" in x:
+                        assert by[(True, x["departmentCode"])]["dvc_uuid"] == x["departmentId"]
+                        checked += 1
+    assert checked > 97

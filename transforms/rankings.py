@@ -8,7 +8,8 @@ by `find_conflicts`, not silently merged. Only indices and rates where more is b
 themselves and counts are not. Below a province, a published rank is used only when the published ranks
 of a group rank exactly its members (a drill-down answer ranks departments and communes together: not
 either group's rank); otherwise the group is ranked by value. `rank_change` compares with the previous period of the
-same kind (month, quarter, half, year); `provisional` is the ranked value's flag.
+same kind (month, quarter, half, year) for the same unit: a province code whose unit changed with the
+2025 reorganisation (another name under the same code) has none; `provisional` is the ranked value's flag.
 """
 from __future__ import annotations
 
@@ -109,8 +110,8 @@ def compute_rankings(indicators: list[dict]) -> list[dict]:
             rank = m["published"] if use_published and m["published"] is not None else computed.get(ent)
             if rank is None:
                 continue
-            rank_of[(ind, period, scope, ent)] = rank
             b = m["base"]
+            rank_of[(ind, period, scope, ent)] = (rank, fold(b["entity_name"] or ""))
             out.append({"indicator": ind, "period": period, "scope": scope, "entity_type": b["entity_type"],
                         "entity_name": b["entity_name"], "province_code": b["province_code"],
                         "value": None if m["value"] is None else float(m["value"]),
@@ -119,7 +120,9 @@ def compute_rankings(indicators: list[dict]) -> list[dict]:
                         "n_ranked": len(members), "provisional": m["provisional"], "_ent": ent})
     for row in out:
         prev = rank_of.get((row["indicator"], previous_period(row["period"]), row["scope"], row.pop("_ent")))
-        row["rank_change"] = prev - row["rank"] if prev is not None else None
+        # A GSO code reused by another unit after 1 July 2025 (24: Bắc Giang, then Bắc Ninh) is no move.
+        same = prev is not None and prev[1] == fold(row["entity_name"] or "")
+        row["rank_change"] = prev[0] - row["rank"] if same else None
     return sorted(out, key=lambda r: (r["indicator"], r["period"], r["scope"], r["rank"], r["entity_name"]))
 
 

@@ -104,6 +104,7 @@ class _Answer:
         self.period = rec["period"]
         self.provisional = is_provisional(self.period, dt.date.fromisoformat(rec["captured"][:10]))
         self.out = ApiRows(document={})
+        self.named: dict[str, object] = {}             # GSO code -> the Unit the answer named by it
 
     def warn(self, msg: str) -> None:
         self.out.warnings.append(msg)
@@ -133,6 +134,8 @@ class _Answer:
 
     def province(self, hcode: str | None, era: str, what: str):
         unit = self.units.unit(hcode, era)
+        if unit is not None:
+            self.named[unit.code] = unit
         if unit is None:
             self.warn(f"unit not in the reference table ({'codes before' if era == PRE_2025 else 'codes of'} "
                       f"2025): {what} (H-code {hcode or 'none'}); no facts for it")
@@ -217,17 +220,19 @@ def api_rows(rec: dict, site_id: str, level: str, units: UnitTable) -> ApiRows:
     elif answer is not None:
         a.warn(f"reporting answer without data (code {answer.get('code') if isinstance(answer, dict) else '?'})")
     codes = {f["province_code"] for f in a.out.indicators if f["entity_type"] != "province"}
-    code = codes.pop() if len(codes) == 1 else None
+    code = codes.pop() if len(codes) == 1 else None     # a drill-down answer concerns its province
+    unit = a.named.get(code) if code else None
+    name = unit.name if unit else None
+    successor = (units.gaz.province(code) if unit and unit.era == PRE_2025 else None)
+    code_2025, name_2025 = ((successor.code_2025, successor.name_2025) if successor
+                            else (code, name) if unit else (None, None))
     captured = dt.date.fromisoformat(rec["captured"][:10])
-    name = next((f["entity_name"] for f in a.out.indicators if f["entity_type"] == "province"
-                 and f["province_code"] == code), None) if code else None
     a.out.document = {
         "doc_id": doc_id, "url": url, "request": request, "extraction": "api", "site_id": site_id,
         "title": f"{rec.get('title') or 'service index'} {a.period}" + (f" ({name or code})" if code else ""),
         "published_date": captured, "published_at": None, "author": None, "body": None,
         "doc_type": "ranking", "reform_related": True, "province_code": code, "province_name": name,
-        "province_code_2025": code if code and int(a.period[:4]) >= 2025 else None,
-        "province_name_2025": name if code and int(a.period[:4]) >= 2025 else None,
+        "province_code_2025": code_2025, "province_name_2025": name_2025,
         "agency": None, "level": level, "attachments": [],
         "content_hash": hashlib.sha256(payload.encode("utf-8")).hexdigest(),
         "media_type": "application/json", "parent_doc_id": None}
