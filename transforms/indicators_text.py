@@ -11,6 +11,7 @@ the percent of the maximum score; tables prefer their "Chỉ số (%)" column th
 """
 from __future__ import annotations
 
+import datetime as dt
 import re
 from dataclasses import dataclass
 
@@ -64,6 +65,9 @@ def _topic_at(cues, pos: int, inherited: str | None, after: bool = False) -> tup
     return (later[0][2], -1) if after and later else (inherited, -1)
 
 
+# A plan states targets for the period it plans ("Kế hoạch cải cách hành chính năm 2024"), facts only for past ones.
+_PLAN_TITLE = re.compile(r"\b(?:kế\s+hoạch|chương\s+trình\s+hành\s+động)\b", re.I)
+_REPORT_TITLE = re.compile(r"\b(?:kết\s+quả|sơ\s+kết|tổng\s+kết|báo\s+cáo|đánh\s+giá)\b", re.I)
 # An index is published after its year ends: a sentence's year that is the year of publication, in a text whose
 # title names an earlier year, is when the index was announced.
 _INDEX_FACTS = ("par_index", "par_rank", "par_component", "sipas", "sipas_rank")
@@ -273,8 +277,22 @@ def facts_from_text(paragraphs: list[str], ctx: FactContext, gaz=None) -> tuple[
     return dedupe(rows, warnings), warnings
 
 
+def _period_end(period: str) -> dt.date:
+    y, rest = int(period[:4]), period[5:]
+    if rest.startswith("H"):
+        return dt.date(y, 6, 30) if rest == "H1" else dt.date(y, 12, 31)
+    if rest.startswith("Q"):
+        q = int(rest[1:])
+        return dt.date(y, 3 * q, 30 if q in (2, 3) else 31)
+    if rest:
+        m = int(rest)
+        return (dt.date(y + (m == 12), m % 12 + 1, 1) - dt.timedelta(days=1))
+    return dt.date(y, 12, 31)
+
+
 def _sentence_rows(st: _Sentence, topic, ctx: FactContext, subjects: Subjects, fallback, warnings) -> list[dict]:
     out: list[dict] = []
+    plan = bool(_PLAN_TITLE.search(ctx.title or "")) and not _REPORT_TITLE.search(ctx.title or "")
     s = st.s
     for c in sorted(_candidates(st, topic, warnings), key=lambda c: c.start):
         unit = c.unit or UNITS[c.indicator]
@@ -294,6 +312,9 @@ def _sentence_rows(st: _Sentence, topic, ctx: FactContext, subjects: Subjects, f
             continue
         if ctx.published_date and int(period[:4]) > ctx.published_date.year:
             warnings.append(f"{c.indicator} {c.text}: period {period} after publication: {s}")
+            continue
+        if plan and ctx.published_date and _period_end(period) > ctx.published_date:
+            warnings.append(f"{c.indicator} {c.text}: a plan's figure for a period not yet over is a target: {s}")
             continue
         out.append(fact_row(ctx, ent[0], ent[1], ent[2], c.indicator, period, value, unit, s, c.component))
     # One index value per entity and period: the percent, when points and percent are both stated.
