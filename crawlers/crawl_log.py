@@ -25,7 +25,7 @@ from scrapy.downloadermiddlewares.robotstxt import RobotsTxtMiddleware
 from scrapy.exceptions import DownloadCancelledError, IgnoreRequest
 
 from crawlers.replay import NotInArchiveError
-from crawlers.settings import REFUSED, redirect_refusal, redirect_target
+from crawlers.settings import REFUSED, redirect_refusal, redirect_target, retry_after_seconds
 from transforms.requests import canonical_body
 
 OUTCOMES = ("ok", "not_modified", "redirect", "http_error", "network_error", "robots_disallowed",
@@ -161,6 +161,8 @@ class CrawlLogMiddleware:
         self.base_url = s.get("CCHC_BASE_URL")
         self.max_redirects = s.getint("REDIRECT_MAX_TIMES")
         self.maxsize = s.getint("DOWNLOAD_MAXSIZE")
+        self.retry = (s.getbool("RETRY_ENABLED"), s.getint("RETRY_TIMES"), {int(c) for c in s.getlist("RETRY_HTTP_CODES")},
+                      s.getfloat("CCHC_RETRY_AFTER_MAX"))
         self.log = crawl_log_of(crawler)
         crawler.signals.connect(self.spider_error, signal=signals.spider_error)
         crawler.signals.connect(self.item_scraped, signal=signals.item_scraped)
@@ -183,10 +185,21 @@ class CrawlLogMiddleware:
             ctype, wait = response.headers.get("Content-Type"), response.headers.get("Retry-After")
             refused = refusal(response.status, ctype.decode("latin-1") if ctype else None, response.body,
                               wait.decode("latin-1") if wait else None, json_expected=bool(request.meta.get(EXPECT_JSON)))
-            if refused:
+            if refused and self._retried(request, response, wait):
+                outcome, error = "http_error", f"{refused}: asked again after the wait"
+            elif refused:
                 outcome, error = "blocked", refused
         self.log.write(request.url, outcome, response.status, len(response.body), error, *request_fields(request))
         return response
+
+    def _retried(self, request, response, wait) -> bool:
+        """A 429 the retry middleware asks again (Retry-After within the bound, retries left): not yet a refusal."""
+        enabled, times, codes, bound = self.retry
+        if response.status != 429 or not enabled or 429 not in codes or request.meta.get("dont_retry"):
+            return False
+        stated = retry_after_seconds(wait.decode("latin-1") if wait else None)
+        return (stated is None or stated <= bound) and \
+            request.meta.get("retry_times", 0) < request.meta.get("max_retry_times", times)
 
     def process_exception(self, request, exception, spider=None):
         refused = request.meta.get(REFUSED)

@@ -199,3 +199,30 @@ def test_units_table_learns_ids_beside_their_hcode(first_lake):
                         assert by[(True, x["departmentCode"])]["dvc_uuid"] == x["departmentId"]
                         checked += 1
     assert checked > 97
+
+
+@needs_world
+def test_429_within_the_bound_is_waited_for_then_asked_again(tmp_path):
+    def answer(handler):
+        if len(server.posts) == 2:
+            return 429, {"Content-Type": "text/html", "Retry-After": "1"}, b"<html>slow down</html>"
+        return 200, {"Content-Type": "application/json"}, b"[]"
+    server = LoopbackServer({"/p/index.html": [(200, {"Content-Type": "text/html; charset=utf-8"}, _legacy_page())],
+                             "/jsp/rest.jsp": answer}).start()
+    try:
+        sites = tmp_path / "sites.toml"
+        sites.write_text(f'[[site]]\nid = "dvc"\nname = "DVC"\ncms = "dichvucong"\nkind = "national"\n'
+                         f'base_url = "{server.base}"\nstart_urls = ["{server.base}p/index.html"]\nlevel = "national"\n',
+                         encoding="utf-8")
+        out = tmp_path / "live"
+        proc = run_site("--sites", str(sites), "--site-id", "dvc", "--set", "CCHC_ALLOW_PRIVATE_ADDRESSES=1",
+                        "--set", "AUTOTHROTTLE_ENABLED=0", "--set", "DOWNLOAD_DELAY=0", "--set", "DOWNLOAD_TIMEOUT=30",
+                        "--max-pages", "5", "--run-id", "r", "--out", str(out), "--raw", str(out / "raw.warc.gz"))
+        assert proc.returncode == 0, proc.stderr[-2000:]
+    finally:
+        server.stop()
+    posts = [(r["outcome"], r["status"]) for r in read_jsonl(out / "crawl_log.jsonl") if r["method"] == "POST"]
+    assert posts == [("ok", 200), ("http_error", 429), ("ok", 200), ("ok", 200), ("ok", 200)]   # 4 calls, one asked twice
+    times = [t for path, t in server.hit_times if path == "/jsp/rest.jsp"]
+    assert times[2] - times[1] >= 0.9                    # after the Retry-After it stated
+    assert json.loads((out / "summary.json").read_text())["exit_reason"] == "page_budget"
