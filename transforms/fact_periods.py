@@ -7,6 +7,7 @@ its year ("6 tháng đầu năm", "quý II") is `?-H1` / `?-Q2`: `resolve` gives
 """
 from __future__ import annotations
 
+import datetime
 import re
 
 _YEAR = r"((?:19|20)\d{2})"
@@ -116,3 +117,54 @@ def resolve(period: str | None, *context: str | None) -> str | None:
         if c and c[:4].isdigit():
             return c[:4] + period[1:]
     return None
+
+
+# --- the period of a value ------------------------------------------------------------
+# A plan states targets for the period it plans ("Kế hoạch cải cách hành chính năm 2024"), facts only for past ones.
+PLAN_TITLE = re.compile(r"\b(?:kế\s+hoạch|chương\s+trình\s+hành\s+động)\b", re.I)
+REPORT_TITLE = re.compile(r"\b(?:kết\s+quả|sơ\s+kết|tổng\s+kết|báo\s+cáo|đánh\s+giá)\b", re.I)
+# An index is published after its year ends: a sentence's year that is the year of publication, in a text whose
+# title names an earlier year, is when the index was announced.
+INDEX_FACTS = ("par_index", "par_rank", "par_component", "sipas", "sipas_rank")
+_BRACKETED = re.compile(r"[^()]{0,20}\([^()]*$")
+# A year compared with ("so với năm 2022") is not the period of the values around it.
+COMPARED = re.compile(r"(?:so\s+với|cùng\s+kỳ|hơn|kém)\s*$", re.I)
+
+
+def value_period(s: str, periods: list[tuple[int, str | None, bool]], pos: int,
+                 fallback: list[str | None]) -> tuple[str | None, bool]:
+    """(period, named): the period named before pos, else after it (not a compared one), else the fallbacks
+    (title, running); the last fallback, the year of publication, only gives a year to "6 tháng đầu năm"."""
+    # Values in brackets right after a compared year are that year's ("so với năm 2022 (đạt 84,62%, xếp thứ 28)").
+    for at, p, compared in reversed(periods):
+        if at < pos:
+            if compared and _BRACKETED.match(s, at, pos) and s[pos:].find(")") >= 0:
+                return resolve(p, *fallback), True
+            break
+    before = [p for at, p, compared in periods if at < pos and not compared]
+    after = [p for at, p, compared in periods if at >= pos and not compared]
+    if before or after:
+        return resolve((before or after)[-1 if before else 0], *fallback), True
+    fallback = fallback[:-1]
+    for p in fallback:
+        if p and not p.startswith("?"):
+            return p, True
+    return None, False
+
+
+def period_end(period: str) -> datetime.date:
+    """The last day of a period of the contract."""
+    y, rest = int(period[:4]), period[5:]
+    if rest.startswith("H"):
+        return datetime.date(y, 6, 30) if rest == "H1" else datetime.date(y, 12, 31)
+    if rest.startswith("Q"):
+        q = int(rest[1:])
+        return datetime.date(y, 3 * q, 30 if q in (2, 3) else 31)
+    if rest:
+        m = int(rest)
+        return (datetime.date(y + (m == 12), m % 12 + 1, 1) - datetime.timedelta(days=1))
+    return datetime.date(y, 12, 31)
+
+
+def is_plan(title: str) -> bool:
+    return bool(PLAN_TITLE.search(title or "")) and not REPORT_TITLE.search(title or "")

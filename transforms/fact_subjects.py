@@ -60,7 +60,7 @@ _GENERIC = [
                                 r"chức\s+năng|cấp|tính))"), False),
     ("generic_place", re.compile(r"\b(?:địa\s+phương|Địa\s+phương)\b"), False),
     ("generic_province", re.compile(r"\b(?:(?:của|toàn|trên\s+địa\s+bàn|" + _DESK + r")\s+(?:tỉnh|thành\s+phố)|"
-                                    r"Tỉnh)\b"), False),
+                                    r"Tỉnh|(?<=[^\W\d]\s)tỉnh(?=\s+(?:đạt|đứng|xếp|dẫn|giữ|tiếp\s+tục|vươn|có|được|là|tăng|giảm)\b))\b"), False),
     ("generic_district", re.compile(r"\b(?:(?:của|toàn|trên\s+địa\s+bàn|" + _DESK + r")\s+(?:huyện|quận|thị\s+xã)|"
                                     r"Huyện|Quận)\b"), False),
     ("commune", re.compile(r"(?<!thị\s)(?<!Thị\s)\b(?:xã|phường|thị\s+trấn|đặc\s+khu|Xã|Phường)\s+(?P<name>" + _WORD
@@ -74,10 +74,14 @@ _NEXT_WORD = re.compile(r"\s+(\w+)")
 # A province right after an agency qualifies it ("Sở Xây dựng tỉnh Bình Định").
 _QUALIFIER_GAP = re.compile(r"^[\s,]*(?:của\s+|thuộc\s+)?(?:UBND\s+)?$", re.I)
 # A group named as the scope of a rank is no subject ("xếp thứ 7 trong khối sở, ngành").
-_SCOPE_BEFORE = re.compile(r"(?:(?:trong|thuộc|so\s+với|giữa)\s+(?:tổng\s+số\s+)?|/\s*)$", re.I)
+_SCOPE_BEFORE = re.compile(r"(?:(?:trong|thuộc|so\s+với|giữa)\s+(?:tổng\s+số\s+)?|/\s*|(?:đầu|cuối|nhất|thứ\s+\w+)\s+"
+                           r"(?:trong\s+|của\s+)?)$", re.I)
 
 
 # Who reports a figure is not whom it is about: "Theo báo cáo của Văn phòng ..., huyện tiếp nhận ...".
+# A partner is not the subject either: "Sở Tư pháp phối hợp với Sở Nội vụ rà soát ...".
+_PARTNER = re.compile(r"(?:phối\s+hợp\s+(?:với\s+)?|cùng\s+với\s+|với\s+sự\s+(?:phối\s+hợp|hỗ\s+trợ|hướng\s+dẫn)\s+"
+                      r"của\s+)$", re.I)
 _SOURCE = re.compile(r"(?:^|[,;.]\s*)(?:[Tt]heo|[Cc]ăn\s+cứ)\s+(?:[^\W\d]+\s+){0,4}?(?:của\s+)?$")
 
 
@@ -87,7 +91,8 @@ def mentions_in(s: str, gaz) -> list[Mention]:
     out += [Mention(a, b, "ministry", name) for name, a, b in gaz.ministries_in(s)
             if not any(m.start < b and a < m.end for m in out)]
     taken = [(m.start, m.end) for m in out]
-    out = [m for m in out if not _SOURCE.search(s[max(0, m.start - 60):m.start])]
+    out = [m for m in out if not _SOURCE.search(s[max(0, m.start - 60):m.start])
+           and not _PARTNER.search(s[max(0, m.start - 40):m.start])]
     for p, a, b in gaz.provinces_in(s):
         owner = next((m for m in out if m.kind == "agency" and (m.start <= a < m.end
                       or (m.end <= a and _QUALIFIER_GAP.match(s[m.end:a])))), None)
@@ -111,6 +116,8 @@ def mentions_in(s: str, gaz) -> list[Mention]:
                 b = m.start("name") + len(name)
             if any(a < y and b > x for x, y in taken) or _issuer(s, a, b):
                 continue
+            if kind == "generic_province" and any(m.kind in ("agency", "ministry") and 0 <= a - m.end <= 2 for m in out):
+                continue                         # "Sở Y tế tỉnh đạt ...": the agency's own province
             taken.append((a, b))
             if _SOURCE.search(s[max(0, a - 60):a]):
                 continue
@@ -141,6 +148,7 @@ class Subjects:
         named = [m for m in title_mentions if m.kind in NAMED]
         self.title = named[0] if len({(m.kind, m.name) for m in named}) == 1 else None
         self.previous: list[Mention] = []          # named mentions of the previous sentence
+        self.here: list[Mention] = []              # named mentions earlier in the sentence being read
 
     def next_sentence(self, mentions: list[Mention]) -> None:
         named = [m for m in mentions if m.kind in NAMED]
@@ -148,6 +156,10 @@ class Subjects:
             self.previous = named
 
     def _recent(self, kinds: tuple[str, ...]) -> Mention | None:
+        """The entity of these kinds named earlier in this sentence, else in the previous one, else in the title."""
+        here = [m for m in self.here if m.kind in kinds]
+        if here:
+            return here[-1]
         got = [m for m in self.previous if m.kind in kinds]
         if len({(m.kind, m.name) for m in got}) == 1:
             return got[0]
@@ -155,7 +167,9 @@ class Subjects:
             return self.title
         return None
 
-    def resolve(self, m: Mention | None, period: str) -> Entity | str:
+    def resolve(self, m: Mention | None, period: str, sentence: list[Mention] | None = None) -> Entity | str:
+        """The entity of a value whose nearest subject is m (None: the sentence names none before it)."""
+        self.here = [x for x in sentence or [] if x.kind in NAMED and (m is None or x.start < m.start)]
         ctx = self.ctx
         kind = m.kind if m else "implicit"
         if kind == "implicit":
@@ -167,12 +181,15 @@ class Subjects:
                 kind = "generic_province"
             elif ctx.level == "district":
                 kind = "generic_district"
+            elif self._recent(NAMED):
+                return self.named(self._recent(NAMED), period)
             else:
                 return "no subject for the value"
         if kind in NAMED:
             return self.named(m, period)
         if kind == "generic_agency":
-            prev = self._recent(("agency",))
+            named = {x.name for x in self.here + self.previous if x.kind == "agency"}
+            prev = None if ctx.agency in named else self._recent(("agency",))   # the site's own, when named
             if prev:
                 return self.named(prev, period)
             if not ctx.agency:

@@ -11,11 +11,11 @@ the percent of the maximum score; tables prefer their "Chỉ số (%)" column th
 """
 from __future__ import annotations
 
-import datetime as dt
 import re
 from dataclasses import dataclass
 
 from transforms import fact_lists as L
+from transforms import fact_periods as P
 from transforms import fact_ranks as K
 from transforms import indicators_rules as R
 from transforms.fact_subjects import NAMED, Mention, Subjects, mentions_in
@@ -65,16 +65,6 @@ def _topic_at(cues, pos: int, inherited: str | None, after: bool = False) -> tup
     return (later[0][2], -1) if after and later else (inherited, -1)
 
 
-# A plan states targets for the period it plans ("Kế hoạch cải cách hành chính năm 2024"), facts only for past ones.
-_PLAN_TITLE = re.compile(r"\b(?:kế\s+hoạch|chương\s+trình\s+hành\s+động)\b", re.I)
-_REPORT_TITLE = re.compile(r"\b(?:kết\s+quả|sơ\s+kết|tổng\s+kết|báo\s+cáo|đánh\s+giá)\b", re.I)
-# An index is published after its year ends: a sentence's year that is the year of publication, in a text whose
-# title names an earlier year, is when the index was announced.
-_INDEX_FACTS = ("par_index", "par_rank", "par_component", "sipas", "sipas_rank")
-_BRACKETED = re.compile(r"[^()]{0,20}\([^()]*$")
-_COMPARED = re.compile(r"(?:so\s+với|cùng\s+kỳ|hơn|kém)\s*$", re.I)
-
-
 @dataclass(frozen=True)
 class Cand:
     indicator: str
@@ -91,7 +81,7 @@ class _Sentence:
         self.s = s
         self.cues = _topic_cues(s)
         self.mentions = mentions_in(s, gaz)
-        self.periods = [(at, p, bool(_COMPARED.search(s[max(0, at - 12):at]))) for at, p in period_mentions(s)]
+        self.periods = [(at, p, bool(P.COMPARED.search(s[max(0, at - 12):at]))) for at, p in period_mentions(s)]
         t = R.TARGET.search(s)
         self.target_at = t.start() if t else len(s)
         self.used: list[tuple[int, int]] = []
@@ -234,26 +224,6 @@ def _components(st: _Sentence, take, warnings: list[str]) -> None:
             left = m.end()
 
 
-def _period(st: _Sentence, pos: int, fallback: list[str | None]) -> tuple[str | None, bool]:
-    """(period, named): the period named before pos, else after it (not a compared one), else the fallbacks
-    (title, running); the last fallback, the year of publication, only gives a year to "6 tháng đầu năm"."""
-    # Values in brackets right after a compared year are that year's ("so với năm 2022 (đạt 84,62%, xếp thứ 28)").
-    for at, p, compared in reversed(st.periods):
-        if at < pos:
-            if compared and _BRACKETED.match(st.s, at, pos) and st.s[pos:].find(")") >= 0:
-                return resolve(p, *fallback), True
-            break
-    before = [p for at, p, compared in st.periods if at < pos and not compared]
-    after = [p for at, p, compared in st.periods if at >= pos and not compared]
-    if before or after:
-        return resolve((before or after)[-1 if before else 0], *fallback), True
-    fallback = fallback[:-1]
-    for p in fallback:
-        if p and not p.startswith("?"):
-            return p, True
-    return None, False
-
-
 def facts_from_text(paragraphs: list[str], ctx: FactContext, gaz=None) -> tuple[list[dict], list[str]]:
     gaz = gaz or gazetteer()
     rows: list[dict] = []
@@ -277,43 +247,31 @@ def facts_from_text(paragraphs: list[str], ctx: FactContext, gaz=None) -> tuple[
     return dedupe(rows, warnings), warnings
 
 
-def _period_end(period: str) -> dt.date:
-    y, rest = int(period[:4]), period[5:]
-    if rest.startswith("H"):
-        return dt.date(y, 6, 30) if rest == "H1" else dt.date(y, 12, 31)
-    if rest.startswith("Q"):
-        q = int(rest[1:])
-        return dt.date(y, 3 * q, 30 if q in (2, 3) else 31)
-    if rest:
-        m = int(rest)
-        return (dt.date(y + (m == 12), m % 12 + 1, 1) - dt.timedelta(days=1))
-    return dt.date(y, 12, 31)
-
-
 def _sentence_rows(st: _Sentence, topic, ctx: FactContext, subjects: Subjects, fallback, warnings) -> list[dict]:
     out: list[dict] = []
-    plan = bool(_PLAN_TITLE.search(ctx.title or "")) and not _REPORT_TITLE.search(ctx.title or "")
+    plan = P.is_plan(ctx.title)
     s = st.s
     for c in sorted(_candidates(st, topic, warnings), key=lambda c: c.start):
         unit = c.unit or UNITS[c.indicator]
         value = K.ordinal(c.text) if unit == "rank" else value_of(c.text, unit)
         if value is None or not st.stated(c.start, c.end) or (unit in ("percent", "points") and value > 100):
             continue
-        period, named = _period(st, c.start, fallback)
-        if period and c.indicator in _INDEX_FACTS and period == fallback[-1] and fallback[0] and fallback[0] < period:
+        period, named = P.value_period(st.s, st.periods, c.start, fallback)
+        if period and c.indicator in P.INDEX_FACTS and period == fallback[-1] and fallback[0] and fallback[0] < period:
             period = fallback[0]     # "Năm 2024, Bộ Nội vụ công bố ...": the index of the title's year, announced now
         if period is None:
             what = "no period of the contract (a stretch of a year, or several years)" if named else "no period"
             warnings.append(f"{c.indicator} {c.text}: {what}: {s}")
             continue
-        ent = subjects.resolve(c.mention or st.subject_before(c.start), period)
+        subject = c.mention or st.subject_before(c.start)
+        ent = subjects.resolve(subject, period, st.mentions if subject and subject.kind not in NAMED else None)
         if isinstance(ent, str):
             warnings.append(f"{c.indicator} {c.text}: {ent}: {s}")
             continue
         if ctx.published_date and int(period[:4]) > ctx.published_date.year:
             warnings.append(f"{c.indicator} {c.text}: period {period} after publication: {s}")
             continue
-        if plan and ctx.published_date and _period_end(period) > ctx.published_date:
+        if plan and ctx.published_date and P.period_end(period) > ctx.published_date:
             warnings.append(f"{c.indicator} {c.text}: a plan's figure for a period not yet over is a target: {s}")
             continue
         out.append(fact_row(ctx, ent[0], ent[1], ent[2], c.indicator, period, value, unit, s, c.component))
