@@ -128,7 +128,7 @@ REPORT_TITLE = re.compile(r"\b(?:kết\s+quả|sơ\s+kết|tổng\s+kết|báo\s
 INDEX_FACTS = ("par_index", "par_rank", "par_component", "sipas", "sipas_rank")
 _BRACKETED = re.compile(r"[^()]{0,20}\([^()]*$")
 # A year compared with ("so với năm 2022") is not the period of the values around it.
-COMPARED = re.compile(r"(?:so\s+với|cùng\s+kỳ|hơn|kém)\s*$", re.I)
+COMPARED = re.compile(r"(?:\bso(?:\s+với)?|cùng\s+kỳ|hơn|kém)\s*$", re.I)
 
 
 def value_period(s: str, periods: list[tuple[int, str | None, bool]], pos: int,

@@ -172,8 +172,11 @@ def _candidates(st: _Sentence, inherited: str | None, warnings: list[str]) -> li
         ind, since = _percent_topic(st, m.start("v"), inherited, m.end())
         if ind and not R.OTHER_RATE.search(s[since:m.start("v")]):
             take(Cand(ind, *m.span("v"), m.group("v"), "percent"))
-    for m in R.NO_UNIT.finditer(s):                        # only with the index named in the sentence before it
+    for m in R.NO_UNIT.finditer(s):    # the index named in the sentence before it, or "<entity> đạt 87,32,"
         topic_here, _ = _topic_at(st.cues, m.start("v"), None)
+        subj = st.subject_before(m.start())
+        if topic_here is None and not st.cues and subj and subj.kind in NAMED and not s[subj.end:m.start()].strip():
+            topic_here = inherited
         ind = _index_of(topic_here, "points")
         if ind and (value_of(m.group("v"), "points") or 0) >= 40:    # an index, not a component or a count
             take(Cand(ind, *m.span("v"), m.group("v"), "percent" if ind == "sipas" else "points"))
@@ -239,7 +242,7 @@ def facts_from_text(paragraphs: list[str], ctx: FactContext, gaz=None) -> tuple[
         for s in split_sentences(para):
             st = _Sentence(s, gaz)
             rows += _sentence_rows(st, topic, ctx, subjects, [t_period, running, published], warnings)
-            named = [p for _, p, _ in st.periods if p and not p.startswith("?")]
+            named = [p for _, p, compared in st.periods if p and not p.startswith("?") and not compared]
             running = named[-1] if named else running
             idx = [c[2] for c in st.cues if c[2] in ("par", "sipas", "other")]
             topic = idx[-1] if idx else topic
