@@ -112,6 +112,10 @@ COMPONENT_VALUE = _r(r"đạt\s+(?:được\s+)?" + num(fraction=True) + r"(?:\s
                      r"(?:\s*[,(]?\s*(?:đạt|tương\s+đương|bằng)?\s*(?:tỷ\s+lệ\s*)?" + ANY_NUM + r"\s*%\s*\)?)?")
 # A "toàn trình" (handled online end to end) or "một phần" figure is another measure than online submission.
 NOT_ONLINE = _r(r"toàn\s+trình|một\s+phần|thanh\s+toán")
+# "tỷ lệ hồ sơ trực tuyến được giải quyết đúng hạn": a rate of resolution among online dossiers, not the online rate.
+RESOLVED_WORDS = _r(r"giải\s+quyết|\bhạn\b|hài\s+lòng")
+# A resolution rate of the online dossiers only ("tỷ lệ hồ sơ trực tuyến được giải quyết đúng hạn") is no unit's rate.
+ONLINE_ONLY = _r(r"hồ\s+sơ\s+(?:nộp\s+)?(?:trực\s+tuyến|qua\s+mạng)")
 # A count of one field's dossiers is not the unit's total ("tiếp nhận 3.120 hồ sơ đăng ký doanh nghiệp").
 SUBSET = _r(r"\s*(?:bộ\s+)?hồ\s+sơ\s+(?:đăng\s+ký|cấp|thuộc\s+lĩnh\s+vực|lĩnh\s+vực|về|xin)\b")
 # Words between a cue and a percent that make it some other rate ("tỷ lệ hài lòng về ...").

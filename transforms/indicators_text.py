@@ -145,7 +145,9 @@ def _candidates(st: _Sentence, inherited: str | None, warnings: list[str]) -> li
     for ind, rx in R.RULES:
         for m in rx.finditer(s):
             if (UNITS[ind] == "count" and R.SUBSET.match(s, m.end("v"))) or (
-                    ind in ("online_rate", "dossiers_received_online") and R.NOT_ONLINE.search(s, m.start(), m.end() + 12)):
+                    ind in ("online_rate", "dossiers_received_online") and R.NOT_ONLINE.search(s, m.start(), m.end() + 12)) or (
+                    ind == "online_rate" and R.RESOLVED_WORDS.search(s, m.start(), m.start("v"))) or (
+                    ind in ("on_time_rate", "early_rate") and R.ONLINE_ONLY.search(_clause(s, m.start("v")))):
                 st.used.append(m.span("v"))
                 continue
             take(Cand(ind, *m.span("v"), m.group("v")))
@@ -190,6 +192,12 @@ def _candidates(st: _Sentence, inherited: str | None, warnings: list[str]) -> li
         if ind:
             take(Cand(ind, *m.span("v"), m.group("v"), unit, mention=men))
     return out
+
+
+def _clause(s: str, pos: int) -> str:
+    """The words of s before pos back to the last comma or semicolon."""
+    start = max(s.rfind(",", 0, pos), s.rfind(";", 0, pos), s.rfind(":", 0, pos), 0)
+    return s[start:pos]
 
 
 def _percent_topic(st: _Sentence, pos: int, inherited: str | None, end: int = -1) -> tuple[str | None, int]:
