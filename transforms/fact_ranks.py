@@ -52,7 +52,8 @@ LEADER = re.compile(r"(?<!\w)(?<!người\s)(?<!Người\s)(?:dẫn\s+đầu|đ�
                     r"(?!\s*/)|quán\s+quân)(?!\w)", _I)
 _LEADER_GROUP_BEFORE = re.compile(r"(?:nhóm|tốp|top\s*\d*|những|các|tỉnh\s+thành|trong\s+số)\s*(?:\d+\s+)?"
                                   r"(?:(?:tỉnh|đơn\s+vị|sở|địa\s+phương)[\w\s,]{0,20})?$", _I)
-_LEADER_NOT_RANK_AFTER = re.compile(r"^\s*(?:về|đoàn|cơ\s+quan|đơn\s+vị|ngành|tổ\s+chức|chính\s+quyền|cấp\s+ủy|trong\s+việc|trong\s+công\s+tác|các\s+|khu\s+vực|vùng|miền|"
+_LEADER_NOT_RANK_AFTER = re.compile(r"^\s*(?:về(?!\s+(?:chỉ\s+số\s+(?:cải\s+cách\s+hành\s+chính|CCHC|hài\s+lòng|SIPAS)|"
+                                    r"PAR|SIPAS|cải\s+cách\s+hành\s+chính))|đoàn|cơ\s+quan|đơn\s+vị|ngành|tổ\s+chức|chính\s+quyền|cấp\s+ủy|trong\s+việc|trong\s+công\s+tác|các\s+|khu\s+vực|vùng|miền|"
                                     r"nhóm|cụm|ở\s+(?:lĩnh\s+vực|chỉ\s+số\s+thành\s+phần|tiêu\s+chí)|lĩnh\s+vực|"
                                     r"chỉ\s+số\s+thành\s+phần|tiêu\s+chí)", _I)
 

@@ -78,6 +78,7 @@ _SCOPE_BEFORE = re.compile(r"(?:(?:trong|thuộc|so\s+với|giữa)\s+(?:tổng\
                            r"(?:trong\s+|của\s+)?)$", re.I)
 
 
+_CITY_WORD = re.compile(r"(?:thành\s+phố|Thành\s+phố|TP\.?)\s*")
 # Who reports a figure is not whom it is about: "Theo báo cáo của Văn phòng ..., huyện tiếp nhận ...".
 # A partner is not the subject either: "Sở Tư pháp phối hợp với Sở Nội vụ rà soát ...".
 _PARTNER = re.compile(r"(?:phối\s+hợp\s+(?:với\s+)?|cùng\s+với\s+|với\s+sự\s+(?:phối\s+hợp|hỗ\s+trợ|hướng\s+dẫn)\s+"
@@ -94,6 +95,12 @@ def mentions_in(s: str, gaz) -> list[Mention]:
     out = [m for m in out if not _SOURCE.search(s[max(0, m.start - 60):m.start])
            and not _PARTNER.search(s[max(0, m.start - 40):m.start])]
     for p, a, b in gaz.provinces_in(s):
+        if p.kind != "thành phố" and _CITY_WORD.match(s, a):
+            # "thành phố Tuyên Quang" of a province that is a tỉnh: the provincial city, a district-level unit
+            if not _issuer(s, a, b) and not _SOURCE.search(s[max(0, a - 60):a]):
+                out.append(Mention(a, b, "district", _CITY_WORD.sub("", s[a:b], count=1)))
+            taken.append((a, b))
+            continue
         owner = next((m for m in out if m.kind == "agency" and (m.start <= a < m.end
                       or (m.end <= a and _QUALIFIER_GAP.match(s[m.end:a])))), None)
         if owner is not None:
