@@ -62,7 +62,7 @@ _SIPAS = re.compile(r"\bsipas\b|\bhai long\b")
 _PAR = re.compile(r"\bpar index\b|\bcai cach hanh chinh\b|\bcchc\b")
 # Indices that are not the contract's: their columns are known and carry no fact.
 _OTHER_INDEX = re.compile(r"\b(?:pci|papi|dti|ddci|ict index|ict|chuyen doi so|nang luc canh tranh)\b")
-_DISTRICT_CELL = re.compile(r"^(?:ubnd\s+)?(?:huyen|quan|thi xa|thanh pho)\s+(?P<name>.+)$")
+_DISTRICT_CELL = re.compile(r"^(?:ubnd\s+)?(?P<unit>huyen|quan|thi xa|thanh pho)\s+(?P<name>.+)$")
 _MAX_TITLE_ROWS = 6
 
 
@@ -117,7 +117,9 @@ def _entity(cell: str, kind: str, ctx: FactContext, gaz) -> tuple[str, str, str 
     if ministry:
         return ("ministry", ministry, None)
     d = _DISTRICT_CELL.match(fold(cell))
-    if kind == "district" or (d and not gaz.find_province(cell)):
+    p = gaz.find_province(cell) if d else None
+    city_of_tinh = bool(d and p and p.kind != "thành phố" and d.group("unit") == "thanh pho")
+    if kind == "district" or (d and (p is None or city_of_tinh)):
         name = clean(re.sub(r"^(?:UBND\s+)?(?:huyện|quận|thị\s+xã|thành\s+phố)\s+", "", cell, flags=re.I))
         return ("district", name, ctx.province_code) if name and name[:1].isupper() else None
     if kind != "province":
