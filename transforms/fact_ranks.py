@@ -63,6 +63,7 @@ RANGE_LIST = re.compile(rf"(?:vị\s+trí|hạng)\s+(?:từ\s+)?(?:thứ\s+)?(?P
                         r"(?:là|thuộc\s+về|gồm|:))", _I)
 # "(7) Sở Y tế: 86,4 điểm": an item of a ranked list.
 ITEM_RANK = re.compile(r"(?:^|[;:]\s*|[.]\s+)\(\s*(?P<v>\d{1,3})\s*\)\s*")
+ITEM_SCORE = re.compile(r"\s*[:(\-–]?\s*(?:đạt\s+|với\s+)?\d{1,3}(?:[.,]\d+)?(?:\s*/\s*100)?\s*(?:%|điểm)")
 # "lần lượt xếp thứ 2, 3 và 4", "đứng thứ 5 và thứ 6"
 RANK_LIST = re.compile(rf"(?:xếp|đứng|giữ)\s+(?:ở\s+)?(?:các\s+)?(?:vị\s+trí\s+|hạng\s+)?(?:thứ\s+)?(?:{ORD})"
                        rf"(?:\s*(?:,|;|và|,\s*và)\s*(?:vị\s+trí\s+)?(?:thứ\s+)?(?:{ORD}))+", _I)

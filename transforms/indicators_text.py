@@ -139,7 +139,7 @@ def _candidates(st: _Sentence, inherited: str | None, warnings: list[str]) -> li
     for m in K.ITEM_RANK.finditer(s):                       # "(7) Sở Y tế: 86,4 điểm"
         nxt = st.named_after(m.end())
         ind = _index_of(topic(m.start()), "rank")
-        if ind and nxt and nxt.start == m.end() and nxt.kind in NAMED:
+        if ind and nxt and nxt.start == m.end() and K.ITEM_SCORE.match(s, nxt.end):   # a ranked item has its score
             take(Cand(ind, m.start("v"), m.end("v"), m.group("v"), "rank", mention=nxt))
     _components(st, take, warnings)
     for ind, rx in R.RULES:
