@@ -19,7 +19,7 @@ from protego import Protego
 
 from crawlers.archive import WarcArchive
 from crawlers.crawl_log import CrawlLog, error_of_exception, outcome_of_status
-from crawlers.html import hrefs_of, parse_html
+from crawlers.extraction.html import hrefs_of, parse_html
 from crawlers.replay import WarcIndex, archive_signature
 from crawlers.settings import DOWNLOAD_MAXSIZE, USER_AGENT
 from transforms.urls import canonical_url, same_site

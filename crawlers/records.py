@@ -50,7 +50,11 @@ class PageRecord(TypedDict, total=False):
     parent_url: str | None       # for kind=attachment: the page that links it
     last_modified: str | None    # HTTP Last-Modified, for revalidation
     etag: str | None
-    missing: list[str]           # names of expected parts the family's selectors did not find
+    missing: list[str]           # names of expected parts no path found (family selectors, then generic)
+    extraction: str | None       # which path read the page: family (its table) | generic (the fallback)
+    fallback: str | None         # why a family page went generic ("no text", "no title", "text short for the page")
+    filled: list[str]            # parts of a family page the generic reading supplied (date, author)
+    date_conflict: str | None    # a structured-data date (JSON-LD, OpenGraph, itemprop) naming another day
     error: str | None            # why an attachment was refused ("refused: zip bomb: …"), one line
 
 

@@ -81,7 +81,7 @@ def spider_class(cms: str, dotted: str | None):
         except (ImportError, AttributeError) as e:
             raise ConfigError(f"cannot load spider '{dotted}': {e}") from None
     try:
-        from crawlers.families import spider_for
+        from crawlers.spiders import spider_for
     except ImportError as e:
         raise ConfigError(f"spider families unavailable: {e}") from None
     try:

@@ -6,7 +6,7 @@ Resource caps (each a setting, overridable with `run_site --set KEY=VALUE`):
                                       a bigger one is cut off and logged "too large: ..."
   CCHC_MAX_ATTACHMENT_BYTES   20 MB   a request for an attachment (cchc_role "attachment"); the spider's
                                       extract_attachment refuses bigger bodies too (zip bombs, page counts:
-                                      see crawlers/attachments.py)
+                                      see crawlers/extraction/attachments.py)
   CCHC_MAX_UNCOMPRESSED_BYTES 200 MB  what a DOCX/XLSX zip or a PDF's streams may inflate to (ratio cap 100:1)
   CCHC_MAX_PDF_PAGES          200     pages of one PDF attachment
   CCHC_MAX_PAGES              20000   requests a spider schedules for one site (`--max-pages` wins)

@@ -1,6 +1,6 @@
 """`cchc extract FILE ...`: what the pipeline reads from pages, one JSON object per line, files in order.
 
-A thin wrapper over crawlers.extract_page.extract_page (the function the crawl uses): it reads the files,
+A thin wrapper over crawlers.extraction.extract_page.extract_page (the function the crawl uses): it reads the files,
 ungzips them, and prints. It reads no lake, fetches nothing and writes nothing but stdout. A file that
 cannot be read gives an object with `error`; the others go on, and the exit status is then 1.
 """
@@ -24,7 +24,7 @@ def read_page_bytes(path: Path) -> bytes:
 
 
 def extract_one(source: str, url: str | None, cms: str | None) -> dict:
-    from crawlers.extract_page import extract_page
+    from crawlers.extraction.extract_page import extract_page
 
     try:
         html = read_page_bytes(Path(source))
@@ -40,7 +40,7 @@ def extract_one(source: str, url: str | None, cms: str | None) -> dict:
 
 
 def extract_command(args) -> int:
-    from crawlers.extract_page import KNOWN_FAMILIES
+    from crawlers.extraction.extract_page import KNOWN_FAMILIES
 
     if args.url and len(args.files) > 1:
         raise UserError("--url names one page's address: give it with one FILE only")

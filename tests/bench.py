@@ -25,7 +25,6 @@ import tempfile
 import time
 import tomllib
 from contextlib import contextmanager
-from importlib import import_module
 from importlib.metadata import version
 from pathlib import Path
 
@@ -211,15 +210,21 @@ def _throughput(fn, pages) -> float:
 def bench_extract(pages: list[tuple[str, str, bytes]]) -> dict:
     import trafilatura
 
-    from crawlers.html import decode_html, parse_html
+    from crawlers.extraction.html import decode_html, parse_html
 
     texts = [(decode_html(body), url) for _, url, body in pages]
-    modules = {c: import_module(f"crawlers.families.{'generic' if c == 'auto' else c}") for c, _, _ in pages}
+    from crawlers.extraction import auto, engine
+    from crawlers.extraction.families import family_of
+
+    def read(cms: str, tree, url: str) -> dict:
+        fam = family_of(cms)
+        return auto.extract_article(tree, url) if fam is None else engine.extract_article(fam, tree, url)
+
     out = {"pages": len(pages)}
     out["trafilatura"] = _throughput(lambda t: trafilatura.extract(t[0], url=t[1]), texts)
     out["trafilatura_meta"] = _throughput(lambda t: trafilatura.extract(t[0], url=t[1], with_metadata=True), texts)
     out["parse"] = _throughput(lambda p: parse_html(p[2], p[1]), pages)
-    out["ours"] = _throughput(lambda p: modules[p[0]].extract_article(parse_html(p[2], p[1]), p[1]), pages)
+    out["ours"] = _throughput(lambda p: read(p[0], parse_html(p[2], p[1]), p[1]), pages)
     return out
 
 
@@ -335,7 +340,7 @@ def render(r: dict, notes: str) -> str:
         "| extractor | pages/s |", "|---|---|",
         f"| trafilatura.extract | {x['trafilatura']:.0f} |",
         f"| trafilatura.extract, with_metadata | {x['trafilatura_meta']:.0f} |",
-        f"| crawlers.html.parse_html only | {x['parse']:.0f} |",
+        f"| crawlers.extraction.html.parse_html only | {x['parse']:.0f} |",
         f"| parse_html + family extract_article (ours) | {x['ours']:.0f} |", "",
         "## evaluate.py", "", "```", r["evaluate"], "```", "",
     ]

@@ -58,7 +58,7 @@ def score(pairs: list[tuple[str | None, str]]) -> dict:
 
 
 def ours(html: bytes, url: str | None) -> str:
-    from crawlers.extract_page import extract_page
+    from crawlers.extraction.extract_page import extract_page
 
     return "\n".join(extract_page(html, url=url)["body"])
 

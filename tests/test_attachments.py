@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from crawlers.attachments import DOCX, PDF, XLSX, AttachmentRefused, cell_text, extract_attachment, media_type_of
+from crawlers.extraction.attachments import DOCX, PDF, XLSX, AttachmentRefused, cell_text, extract_attachment, media_type_of
 from transforms.text import parse_number
 
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"
@@ -197,7 +197,7 @@ def test_world_attachments_ranking_tables(suffix):
 
 
 def test_pdf_whose_stream_inflates_like_a_bomb_is_refused_before_parsing():
-    from crawlers.attachments import AttachmentRefused, extract_attachment
+    from crawlers.extraction.attachments import AttachmentRefused, extract_attachment
     from tests.fault_server import pdf_bomb
     try:
         extract_attachment(pdf_bomb(20_000_000), "application/pdf", "https://x.example/a.pdf")

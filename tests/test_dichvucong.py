@@ -12,8 +12,8 @@ import pytest
 from warcio.archiveiterator import ArchiveIterator
 
 from crawlers.archive import WarcArchive
-from crawlers.families.dichvucong import calls_of_page
-from crawlers.html import parse_html
+from crawlers.dichvucong import calls_of_page
+from crawlers.extraction.html import parse_html
 from crawlers.replay import WarcIndex, replay_key
 from transforms.rankings import compute_rankings
 from transforms.requests import canonical_body

@@ -3,7 +3,8 @@ from __future__ import annotations
 
 import pytest
 
-from crawlers.families import cityportal
+from crawlers.extraction import engine, listing
+from crawlers.extraction.families.cityportal import FAMILY
 from tests import warc_pages as w
 
 SITE = "haiphong"
@@ -18,12 +19,12 @@ def test_every_article_matches_truth():
     arts = w.truth_of(SITE, "article")
     assert len(arts) == 5
     for want in arts:
-        w.check_article(cityportal.extract_article(w.tree(want["url"]), want["url"]), want)
+        w.check_article(engine.family_article(FAMILY, w.tree(want["url"]), want["url"]), want)
 
 
 def test_source_line_is_author_and_theo_line_stays():
     want = next(t for t in w.truth_of(SITE, "article") if t["author"] == "Báo Hà Giang")
-    rec = cityportal.extract_article(w.tree(want["url"]), want["url"])
+    rec = engine.family_article(FAMILY, w.tree(want["url"]), want["url"])
     assert rec["date_text"] == "Thứ Năm, 01/12/2022 11:30"
     assert rec["paragraphs"] == want["body"]
     assert rec["paragraphs"][-1] == "Theo Báo Hà Giang"
@@ -35,7 +36,7 @@ def test_missing_source_line_is_reported():
     tree = w.tree(want["url"])
     body = tree.cssselect(".news-content")[0]
     body.remove(body.xpath("./p")[-1])
-    rec = cityportal.extract_article(tree, want["url"])
+    rec = engine.family_article(FAMILY, tree, want["url"])
     assert rec["author"] is None and rec["missing"] == ["author"]
 
 
@@ -43,7 +44,7 @@ def test_listing_links_and_paging():
     listings = w.truth_of(SITE, "listing")
     assert len(listings) == 2
     for want in listings:
-        articles, _ = cityportal.listing_links(w.tree(want["url"]), want["url"])
+        articles, _ = listing.family_listing(FAMILY, w.tree(want["url"]), want["url"])
         assert articles == want["links"], want["url"]
     first, second = listings[0]["url"], listings[1]["url"]
-    assert cityportal.listing_links(w.tree(first), first)[1] == [second]
+    assert listing.family_listing(FAMILY, w.tree(first), first)[1] == [second]

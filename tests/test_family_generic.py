@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import pytest
 
-from crawlers.extract_generic import extract_generic
-from crawlers.families import generic
+from crawlers.extraction.extract_generic import extract_generic
+from crawlers.extraction import auto as generic
 from tests import warc_pages as w
 
 NEWS_SITES = ("sxd-binhdinh", "hocmon-hcm", "tayninh", "baohagiang", "haiphong")
@@ -45,5 +45,5 @@ def test_auto_table_pages_keep_their_kind():
 @pytest.mark.parametrize("site", NEWS_SITES)
 def test_auto_listing_links(site):
     for want in w.truth_of(site, "listing"):
-        articles, _ = generic.listing_links(w.tree(want["url"]), want["url"], want["url"])
+        articles, _, _path = generic.listing_links(w.tree(want["url"]), want["url"], want["url"])
         assert set(articles) == set(want["links"]), want["url"]

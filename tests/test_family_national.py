@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from crawlers.families import national
+from crawlers.extraction.families import national
 from tests import warc_pages as w
 from transforms.text import fold, parse_number
 

@@ -3,7 +3,8 @@ from __future__ import annotations
 
 import pytest
 
-from crawlers.families import nukeviet
+from crawlers.extraction import engine, listing
+from crawlers.extraction.families.nukeviet import FAMILY
 from tests import warc_pages as w
 from transforms.text import clean
 
@@ -23,12 +24,12 @@ def test_every_article_matches_truth():
     arts = _articles()
     assert len(arts) == 13
     for want in arts:
-        w.check_article(nukeviet.extract_article(w.tree(want["url"]), want["url"]), want)
+        w.check_article(engine.family_article(FAMILY, w.tree(want["url"]), want["url"]), want)
 
 
 def test_seed_article_fields_exact():
     want = next(t for t in _articles() if t["author"] == "Thanh Quang - VPS")
-    rec = nukeviet.extract_article(w.tree(want["url"]), want["url"])
+    rec = engine.family_article(FAMILY, w.tree(want["url"]), want["url"])
     assert rec["date_text"] == "Thứ năm - 28/04/2022 12:00"
     body = [clean(p) for p in want["body"]]
     assert rec["summary"] == body[0]  # the .hometext lead, not repeated in the paragraphs
@@ -43,7 +44,7 @@ def test_seed_article_fields_exact():
 
 def test_table_goes_to_tables_not_paragraphs():
     want = next(t for t in w.truth_of("snv-binhdinh", "article") if t["url"].endswith("-1296.html"))
-    rec = nukeviet.extract_article(w.tree(want["url"]), want["url"])
+    rec = engine.family_article(FAMILY, w.tree(want["url"]), want["url"])
     assert len(rec["tables"]) == 1
     table = rec["tables"][0]
     assert table["header_rows"] == 1 and len(table["rows"]) == 13
@@ -55,7 +56,7 @@ def test_decomposed_unicode_page_is_nfc():
     nfd = [t for t in w.truth_of("sxd-binhdinh", "article") if "\u0301".encode() in w.body(t["url"])
            or b"\xcc\x81" in w.body(t["url"])]
     assert nfd, "the world has one NFD page"
-    rec = nukeviet.extract_article(w.tree(nfd[0]["url"]), nfd[0]["url"])
+    rec = engine.family_article(FAMILY, w.tree(nfd[0]["url"]), nfd[0]["url"])
     assert rec["title"] == nfd[0]["title"]
 
 
@@ -64,22 +65,22 @@ def test_missing_author_is_reported():
     tree = w.tree(want["url"])
     for el in tree.cssselect(".text-right"):
         el.drop_tree()
-    rec = nukeviet.extract_article(tree, want["url"])
+    rec = engine.family_article(FAMILY, tree, want["url"])
     assert rec["author"] is None and rec["missing"] == ["author"]
 
 
 def test_wrapper_variant_panel_primary():
     want = w.truth_of("snv-binhdinh", "article")[0]
     assert b"panel-primary" in w.body(want["url"])
-    rec = nukeviet.extract_article(w.tree(want["url"]), want["url"])
+    rec = engine.family_article(FAMILY, w.tree(want["url"]), want["url"])
     assert rec["title"] == want["title"] and rec["author"] == want["author"]
 
 
 def test_listings_links_and_pagination():
     for site in SITES:
         for want in w.truth_of(site, "listing"):
-            articles, pages = nukeviet.listing_links(w.tree(want["url"]), want["url"])
+            articles, pages = listing.family_listing(FAMILY, w.tree(want["url"]), want["url"])
             assert set(articles) == set(want["links"]), want["url"]
             assert len(articles) == len(want["links"])
     first = "https://sxd.binhdinh.gov.vn/news/cai-cach-hanh-chinh/"
-    assert nukeviet.listing_links(w.tree(first), first)[1] == [first + "page-2"]
+    assert listing.family_listing(FAMILY, w.tree(first), first)[1] == [first + "page-2"]

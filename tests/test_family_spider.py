@@ -7,8 +7,7 @@ from collections import deque
 import pytest
 import scrapy
 
-from crawlers.families import SPIDERS, spider_for
-from crawlers.families.nukeviet import NukeVietSpider
+from crawlers.spiders import SPIDERS, spider_for
 from tests import warc_pages as w
 
 START = "https://sxd.binhdinh.gov.vn/news/cai-cach-hanh-chinh/"
@@ -32,7 +31,7 @@ def _requests(out: list) -> list[scrapy.Request]:
 
 
 def test_spider_for():
-    assert spider_for("nukeviet") is NukeVietSpider
+    assert spider_for("nukeviet").family == "nukeviet"
     assert spider_for("auto").__name__ == "GenericSpider"
     assert set(SPIDERS) == {"nukeviet", "liferay", "sharepoint", "newspaper", "cityportal", "stats", "national", "dichvucong", "auto"}
     with pytest.raises(ValueError, match="unknown cms family 'joomla'"):
@@ -40,7 +39,7 @@ def test_spider_for():
 
 
 def test_nukeviet_callbacks_and_roles():
-    spider = NukeVietSpider(site=_site())
+    spider = spider_for("nukeviet")(site=_site())
     (start,) = spider.initial_requests()
     assert start.url == START and start.meta["cchc_role"] == "listing"
     reqs = _requests(_call(start))
@@ -67,7 +66,7 @@ def test_nukeviet_callbacks_and_roles():
 
 
 def test_idle_listings_stop_paging():
-    spider = NukeVietSpider(site=_site(), max_idle_listings=1)
+    spider = spider_for("nukeviet")(site=_site(), max_idle_listings=1)
     (start,) = spider.initial_requests()
     first = _requests(_call(start))
     assert any(r.meta["cchc_role"] == "listing" for r in first)
@@ -78,13 +77,13 @@ def test_idle_listings_stop_paging():
 
 
 def test_page_budget():
-    spider = NukeVietSpider(site=_site(), max_pages=4)
+    spider = spider_for("nukeviet")(site=_site(), max_pages=4)
     (start,) = spider.initial_requests()
     assert len(_requests(_call(start))) == 3 and spider.scheduled == 4
 
 
 def test_offsite_links_not_followed():
-    spider = NukeVietSpider(site=_site())
+    spider = spider_for("nukeviet")(site=_site())
     assert spider.make_request("https://example.org/x.html", "article", spider.parse_article) is None
     assert spider.make_request("https://cdn.sxd.binhdinh.gov.vn/a.pdf", "attachment", spider.parse_attachment)
 
@@ -129,7 +128,7 @@ def test_theme_variant_falls_back_to_generic_reading():
     """Family selectors that miss the body (an unknown theme) leave it to the generic reader, not empty."""
     want = next(t for t in w.truth_of("sxd-binhdinh", "article") if t["url"].endswith("-1091.html"))
     html = w.body(want["url"]).replace(b'id="news-bodyhtml" class="bodytext', b'class="noi-dung')
-    spider = NukeVietSpider(site=_site())
+    spider = spider_for("nukeviet")(site=_site())
     resp = scrapy.http.HtmlResponse(url=want["url"], body=html, headers={"Content-Type": "text/html"},
                                     request=scrapy.Request(want["url"], meta={"cchc_role": "article"}))
     (rec,) = [x for x in spider.parse_article(resp) if isinstance(x, dict)]

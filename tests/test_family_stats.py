@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from crawlers.families import stats
+from crawlers.extraction.families import stats
 from tests import warc_pages as w
 from transforms.text import parse_number
 

@@ -5,9 +5,9 @@ import copy
 
 import pytest
 
-from crawlers.extract_generic import extract_generic
-from crawlers.generic_meta import strip_chrome
-from crawlers.html import parse_html, text_of
+from crawlers.extraction.extract_generic import extract_generic
+from crawlers.extraction.generic_meta import strip_chrome
+from crawlers.extraction.html import parse_html, text_of
 
 URL = "https://tin.example.vn/bai-viet/ket-qua-cai-cach-nam-2024.html"
 TITLE = "Kết quả cải cách hành chính năm 2024 của huyện"

@@ -22,7 +22,7 @@ MISSING_PATH = "cchc-test-khong-co-trong-luu-tru/"
 def spider_args() -> list[str]:
     """The real families once they exist, else the test spider."""
     try:
-        families = importlib.import_module("crawlers.families")
+        families = importlib.import_module("crawlers.spiders")
     except ImportError:
         families = None
     return [] if hasattr(families, "spider_for") else ["--spider", "tests.loopback:LinkSpider"]

@@ -6,9 +6,9 @@ import json
 
 import pytest
 
-from crawlers.extract_page import extract_page
-from crawlers.html import parse_html
-from crawlers.structured_meta import date_conflict, marked_author, strip_by, structured_dates
+from crawlers.extraction.extract_page import extract_page
+from crawlers.extraction.html import parse_html
+from crawlers.extraction.structured_meta import date_conflict, marked_author, strip_by, structured_dates
 from transforms.dates import parse_date
 
 URL = "https://so.example.vn/tin-tuc/bai-viet-12.html"

@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from crawlers.extract_generic import detect_family, extract_generic, generic_listing_links
-from crawlers.html import parse_html
+from crawlers.extraction.extract_generic import detect_family, extract_generic, generic_listing_links
+from crawlers.extraction.html import parse_html
 from crawlers.registry import load_registry
 from tests.mangle import mangle_html, mangle_warcs
 from transforms.dates import parse_date

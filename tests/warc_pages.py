@@ -80,7 +80,7 @@ def truth_of(site: str, kind: str) -> list[dict]:
 
 def tree(url: str):
     """The page parsed with the project's HTML parser."""
-    from crawlers.html import parse_html
+    from crawlers.extraction.html import parse_html
 
     return parse_html(body(url), url)
 

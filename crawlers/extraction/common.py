@@ -1,20 +1,15 @@
-"""Small pure helpers over lxml trees that the family modules share (selectors, bylines, dates, links)."""
+"""Small pure helpers over lxml trees that the extraction engine reads family tables with (selectors, bylines,
+dates, links)."""
 from __future__ import annotations
 
-import mimetypes
 import re
 from collections.abc import Iterable
-from urllib.parse import urlsplit
 
-from crawlers.html import hrefs_of, links_of, select, text_of
-from crawlers.records import AttachmentLink
-from transforms.text import clean, fold
+from crawlers.extraction.html import hrefs_of, links_of, select, text_of
+from transforms.text import clean
 from transforms.urls import canonical_url
 
 # --- pure helpers --------------------------------------------------------------------------------------------
-ATTACHMENT_EXTS = ("pdf", "doc", "docx", "xls", "xlsx", "ppt", "pptx", "odt", "ods", "rtf", "zip", "rar", "7z")
-# Link text that announces a file even when the URL has no extension ("Tải về", "File đính kèm").
-_ATTACHMENT_WORDS = ("tai ve", "dinh kem", "download")
 _WEEKDAY = r"(?:th[ứu]\s*(?:hai|ba|t[ưu]|n[ăa]m|s[áa]u|b[ảa]y|[2-7])|ch[ủu]\s*nh[ậa]t|cn)"
 _DATE_LABEL = r"(?:ng[àa]y\s*(?:c[ậa]p\s*nh[ậa]t|đ[ăa]ng|xu[ấa]t\s*b[ảa]n|ban\s*h[àa]nh)|c[ậa]p\s*nh[ậa]t|đ[ăa]ng\s*ng[àa]y)"
 # A stated date with what belongs to it: an optional label or weekday before, a time after.
@@ -81,33 +76,6 @@ def split_byline(paragraphs: list[str], labels: Iterable[str] = AUTHOR_LABELS) -
         if who and len(who) <= 80:
             return paragraphs[:i] + paragraphs[i + 1:], who
     return paragraphs, None
-
-
-def _ext_of(url: str) -> str:
-    path = urlsplit(url).path.lower()
-    return path.rsplit(".", 1)[-1] if "." in path.rsplit("/", 1)[-1] else ""
-
-
-def is_attachment_url(url: str) -> bool:
-    return _ext_of(url) in ATTACHMENT_EXTS
-
-
-def attachment_links(root, url: str, strict: bool = False) -> list[AttachmentLink]:
-    """Links to files under `root`: by extension, or by 'Tải về'/'đính kèm' text unless `strict`."""
-    out: list[AttachmentLink] = []
-    seen: set[str] = set()
-    for href, text in links_of(root, url) if root is not None else []:
-        by_word = not strict and any(w in fold(text) for w in _ATTACHMENT_WORDS)
-        if not (is_attachment_url(href) or by_word):
-            continue
-        key = canonical_url(href)
-        if key in seen:
-            continue
-        seen.add(key)
-        title = strip_label(text, ("Tải về", "Download")) or clean(text) or None
-        mt = mimetypes.guess_type(urlsplit(href).path)[0] if _ext_of(href) else None
-        out.append(AttachmentLink(url=href, title=title, media_type=mt))
-    return out
 
 
 def outside(elements: list, root, selectors: Iterable[str]) -> list:

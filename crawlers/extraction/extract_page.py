@@ -1,19 +1,20 @@
 """What the pipeline reads from one page, as `cchc extract` shows it: a pure function of the page's bytes.
 
-The family (named, else detected) reads the page with its selectors; a page where they find no title or no
-body is read by the generic extractor instead, and `extraction` says which path produced the result.
+The family (named, else detected) reads the page through the extraction engine the crawl uses
+(crawlers.extraction.engine): its table's selectors, the generic extractor where they fail, and
+`extraction` says which path produced the result.
 """
 from __future__ import annotations
 
-from crawlers.families.generic import ARTICLE_FAMILIES, PAGE_FAMILIES, detect_family
-from crawlers.html import parse_document
-from crawlers.extract_generic import extract_generic
-from crawlers.structured_meta import date_conflict
+from crawlers.extraction import auto, engine
+from crawlers.extraction.extract_generic import detect_family, extract_generic
+from crawlers.extraction.families import FAMILIES
+from crawlers.extraction.html import parse_document
 from transforms.dates import parse_date
 from transforms.documents import main_paragraphs, table_lines
 
 # "auto" detects (the registry's word), "generic" skips the families.
-KNOWN_FAMILIES = (*ARTICLE_FAMILIES, *PAGE_FAMILIES, "auto", "generic")
+KNOWN_FAMILIES = (*FAMILIES, "auto", "generic")
 
 
 def _published(date_text: str | None) -> str | None:
@@ -30,19 +31,16 @@ def _body(out: dict) -> list[str]:
 
 
 def read_page(tree, url: str, cms: str | None = None, markup: str | None = None) -> dict:
-    """The record fields of an article page: the family's reading when it finds a title and a body, else the
-    generic one; `family` is the family tried (None when none matched), `extraction` the path used."""
-    family = detect_family(tree, url, markup) if cms in (None, "auto") else cms
-    if family in PAGE_FAMILIES:
-        extract, kind = PAGE_FAMILIES[family]
-        return {**extract(tree, url), "family": family, "kind": kind, "extraction": "family"}
-    if family in ARTICLE_FAMILIES:
-        out = ARTICLE_FAMILIES[family].extract_article(tree, url)
-        if out.get("title") and (out.get("paragraphs") or out.get("tables")):
-            return {**out, "date_conflict": out.get("date_conflict") or date_conflict(out.get("date_text"), tree),
-                    "family": family, "kind": "article", "extraction": "family"}
-    family = None if family == "generic" else family
-    return {**extract_generic(tree, url), "family": family, "kind": "article", "extraction": "generic"}
+    """The record fields of a page as the crawl reads them: the family's table through the engine (generic where
+    its selectors fail), or the generic reader; `family` is the family tried (None when none), `extraction`
+    the path used."""
+    if cms == "generic":
+        return {**extract_generic(tree, url), "family": None, "kind": "article", "extraction": "generic"}
+    name = detect_family(tree, url, markup) if cms in (None, "auto") else cms
+    fam = FAMILIES.get(name or "")
+    if fam is None:
+        return {**auto.extract_article(tree, url), "family": None}
+    return {**engine.extract_article(fam, tree, url), "family": fam.name, "kind": fam.kind}
 
 
 def extract_page(html: bytes, url: str | None = None, cms: str | None = None) -> dict:

@@ -3,8 +3,8 @@
 Nothing here knows a site. The main block is the element that holds the most
 paragraph text with the fewest links, after chrome (menus, sidebars, forms, and
 boxes whose names say chrome, where names mean anything) is set aside. Title,
-date line, lead and byline are read around it by crawlers.generic_meta; listing
-pages by crawlers.generic_listing.
+date line, lead and byline are read around it by crawlers.extraction.generic_meta; listing
+pages by crawlers.extraction.generic_listing.
 """
 from __future__ import annotations
 
@@ -13,9 +13,9 @@ import re
 
 import lxml.html
 
-from crawlers.attachments import attachment_links
-from crawlers.generic_listing import generic_listing_links
-from crawlers.generic_meta import (
+from crawlers.extraction.attachment_links import attachment_links
+from crawlers.extraction.generic_listing import generic_listing_links
+from crawlers.extraction.generic_meta import (
     in_subtree,
     link_density,
     starts_with_link,
@@ -24,9 +24,9 @@ from crawlers.generic_meta import (
     parse_summary,
     strip_chrome,
 )
-from crawlers.html import BLOCKS, paragraphs_of, tables_of, text_lengths, text_of
-from crawlers.structured_meta import date_conflict, marked_author
-from crawlers.main_text import choose, library_paragraphs, read_by_library
+from crawlers.extraction.html import BLOCKS, paragraphs_of, tables_of, text_lengths, text_of
+from crawlers.extraction.structured_meta import date_conflict, marked_author
+from crawlers.extraction.main_text import choose, library_paragraphs, read_by_library
 from transforms.text import clean, fold
 
 __all__ = ["detect_family", "extract_generic", "generic_listing_links"]
@@ -87,7 +87,7 @@ def _table_heads(tree) -> list[str]:
 
 def detect_family(tree, url: str, markup: str | None = None) -> str | None:
     """The CMS family whose markup signatures the page carries, or None when unsure. `markup`: the page's
-    text as decoded (crawlers.html.parse_document), else the tree is serialised."""
+    text as decoded (crawlers.extraction.html.parse_document), else the tree is serialised."""
     # Lower-cased once and matched case-sensitively: an IGNORECASE pattern loses its literal-prefix scan,
     # which made detection cost more than the whole extraction on 200 KB pages.
     if markup is None:

@@ -1,44 +1,24 @@
-"""What every family shares: small pure helpers over lxml trees, and the Spider glue.
+"""The Scrapy glue: one spider class reads every family, through the extraction engine.
 
-A family module holds pure functions of (tree, url) (`extract_article`,
-`listing_links`); its Spider subclass only names them. The spider turns start
-URLs into listing requests, listing pages into article and next-page requests,
-articles into PageRecords and attachment requests, attachments into records.
+Extraction is pure (crawlers.extraction: a family table, the engine, the generic reader); this module only
+fetches. The spider turns start URLs into listing requests, listing pages into article and next-page requests,
+articles into PageRecords and attachment requests, attachments into records. `spider_for(cms)` maps a
+registry `cms` value to its spider class; an unknown value is an error, never a silent default.
 """
 from __future__ import annotations
 
 import logging
 import mimetypes
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import scrapy
 
-from crawlers.families.common import (  # noqa: F401 (re-exported for the family modules)
-    ATTACHMENT_EXTS,
-    AUTHOR_LABELS,
-    DATE_PHRASE,
-    all_of,
-    article,
-    attachment_links,
-    container_of,
-    date_before,
-    date_in,
-    date_phrase,
-    dedupe,
-    first,
-    is_attachment_url,
-    item_links,
-    labelled_line,
-    link_urls,
-    outside,
-    split_byline,
-    strip_label,
-    table_block,
-    text_at,
-)
-from crawlers.html import parse_html
+from crawlers.extraction import auto, engine, listing
+from crawlers.extraction.attachments import AttachmentRefused, extract_attachment, file_name_of
+from crawlers.extraction.families import FAMILIES, family_of
+from crawlers.extraction.html import parse_html
 from crawlers.incremental import read_known
 from crawlers.records import PageRecord, empty_record
 from transforms.urls import canonical_url, host_of, registered_domain, same_site
@@ -60,11 +40,21 @@ class FamilySpider(scrapy.Spider):
     """Listing -> article -> attachment crawl of one site; subclasses name their pure functions."""
 
     name = "family"
-    family = "base"
-    record_kind = "article"
-    # Pure functions, set by each family as staticmethods.
-    extract_article: Callable[..., dict]
-    listing_links: Callable[..., tuple[list[str], list[str]]]
+    family = "base"  # the registry `cms` value; its table is crawlers.extraction.families.FAMILIES[family]
+
+    @property
+    def table(self):
+        return FAMILIES.get(self.family)
+
+    @property
+    def record_kind(self) -> str:
+        return self.table.kind if self.table is not None else "article"
+
+    def extract_article(self, tree, url: str) -> dict:
+        return engine.extract_article(self.table, tree, url)
+
+    def listing_links(self, tree, url: str) -> tuple[list[str], list[str], str]:
+        return listing.listing_links(self.table, tree, url, self.site.base_url)
 
     def __init__(self, site, max_pages: int = 20000, max_idle_listings: int = 3, **kw):
         super().__init__(name=site.id, **kw)
@@ -129,7 +119,7 @@ class FamilySpider(scrapy.Spider):
         """Article links, then at most MAX_NEXT_PAGES unseen pager links: paging stays a chain (page 1 of a
         pager that lists all 600 pages must not queue them all), so the idle guard can stop it."""
         tree = self.tree_of(response)
-        articles, next_pages = self.listing_links(tree, response.url)
+        articles, next_pages, _path = self.listing_links(tree, response.url)
         archived, new = self.archived(), 0
         for url in articles:
             key = canonical_url(url)
@@ -158,29 +148,13 @@ class FamilySpider(scrapy.Spider):
             return
         tree = self.tree_of(response)
         rec = self.base_record(response, self.record_kind)
-        rec.update(self.extract_article(tree, response.url))  # type: ignore[typeddict-item]
-        if self.family != "generic" and {"title", "body"} & set(rec.get("missing") or []):
-            self._fill_from_generic(rec, tree, response.url)
+        got = self.extract_article(tree, response.url)
+        if got.get("extraction") == "generic":
+            log.warning("%s: %s selectors failed (%s) on %s; generic extraction used",
+                        self.site.id, self.family, got.get("fallback"), response.url)
+        rec.update(got)  # type: ignore[typeddict-item]
         yield rec
         yield from self.attachment_requests(rec, response.url)
-
-    def _fill_from_generic(self, rec: PageRecord, tree, url: str) -> None:
-        """A theme variant the family selectors miss: read the missing parts by text density instead.
-        What is still not found stays in `missing`."""
-        from crawlers.extract_generic import extract_generic
-
-        got = extract_generic(tree, url)
-        log.warning("%s: %s selectors missed %s on %s; generic extraction used",
-                    self.site.id, self.family, rec["missing"], url)
-        fields = {"title": ("title",), "date": ("date_text",), "author": ("author",),
-                  "body": ("paragraphs", "tables")}
-        for part in [p for p in rec["missing"] if p in fields]:
-            if any(got.get(k) for k in fields[part]):
-                for k in fields[part]:
-                    rec[k] = got.get(k)  # type: ignore[literal-required]
-                rec["missing"].remove(part)
-        if rec.get("summary"):  # the family's lead stays the lead, not repeated in the text
-            rec["paragraphs"] = [p for p in rec["paragraphs"] if p != rec["summary"]]
 
     def attachment_requests(self, rec: PageRecord, page_url: str) -> Iterator[scrapy.Request]:
         for att in rec.get("attachments") or []:
@@ -194,26 +168,26 @@ class FamilySpider(scrapy.Spider):
         return settings.getint(name, default) if settings is not None else default
 
     def parse_attachment(self, response) -> Iterator[PageRecord]:
-        from crawlers.attachments import AttachmentRefused, extract_attachment
-
         rec = self.base_record(response, "attachment")
         rec["parent_url"] = response.meta.get(PARENT)
         media_type = rec.get("media_type") or ""
+        file_name = file_name_of(_header(response, "Content-Disposition"))
         if not media_type or media_type == "application/octet-stream":
-            media_type = mimetypes.guess_type(urlsplit(response.url).path)[0] or media_type
+            guess = mimetypes.guess_type("x/" + file_name)[0] if file_name else None
+            media_type = guess or mimetypes.guess_type(urlsplit(response.url).path)[0] or media_type
             rec["media_type"] = media_type or None
         try:
             got = extract_attachment(response.body, media_type, response.url,
                                      max_bytes=self._cap("CCHC_MAX_ATTACHMENT_BYTES", 20_000_000),
                                      max_uncompressed=self._cap("CCHC_MAX_UNCOMPRESSED_BYTES", 200_000_000),
-                                     max_pages=self._cap("CCHC_MAX_PDF_PAGES", 200))
+                                     max_pages=self._cap("CCHC_MAX_PDF_PAGES", 200), file_name=file_name)
         except AttachmentRefused as e:
             log.warning("%s: attachment refused %s: %s", self.site.id, response.url, e)
             rec["missing"] = ["body"]
             rec["error"] = f"refused: {e}"  # type: ignore[typeddict-unknown-key]
             yield rec
             return
-        rec["title"] = got.get("title")
+        rec["title"] = got.get("title") or file_name
         rec["paragraphs"] = got.get("paragraphs") or []
         rec["tables"] = got.get("tables") or []
         rec["missing"] = list(got.get("missing") or [])
@@ -221,7 +195,11 @@ class FamilySpider(scrapy.Spider):
 
 
 def is_html(response) -> bool:
+    """A page to read as HTML: not a file by its Content-Type, nor by a Content-Disposition naming a file."""
     ctype = (_header(response, "Content-Type") or "").lower()
+    name = file_name_of(_header(response, "Content-Disposition")) or ""
+    if name and not name.lower().endswith((".htm", ".html")):
+        return False
     return not ctype or "html" in ctype or "xml" in ctype
 
 
@@ -237,8 +215,66 @@ class PageSpider(FamilySpider):
         yield from self.parse_article(response)
         if not is_html(response):
             return
-        _, pages = self.listing_links(self.tree_of(response), response.url)
+        _, pages, _path = self.listing_links(self.tree_of(response), response.url)
         for url in pages:
             req = self.make_request(url, "page", self.parse_page, parent=response.url)
             if req is not None:
                 yield req
+
+
+class GenericSpider(FamilySpider):
+    """cms = "auto": each page's family is detected (crawlers.extraction.auto), else it is read generically."""
+
+    family = "generic"
+
+    def extract_article(self, tree, url: str) -> dict:
+        return auto.extract_article(tree, url)
+
+    def listing_links(self, tree, url: str):
+        return auto.listing_links(tree, url, self.site.base_url)
+
+    def parse_listing(self, response):
+        """A statistics or ranking page is a record itself, with sibling pages to follow.
+
+        The page's markup says so, or else the registry's `kind` for the site (stats, national)."""
+        tree = self.tree_of(response)
+        fam = FAMILIES.get(auto.detect_family(tree, response.url) or "")
+        if fam is None or fam.read_page is None:
+            fam = FAMILIES.get(self.site.kind)
+        if fam is None or fam.read_page is None:
+            yield from super().parse_listing(response)
+            return
+        rec = self.base_record(response, fam.kind)
+        rec.update({**fam.read_page(tree, response.url), "family": fam.name,  # type: ignore[typeddict-item]
+                    "extraction": "family"})
+        yield rec
+        for url in fam.read_links(tree, response.url)[1]:
+            req = self.make_request(url, "page", self.parse_listing, parent=response.url)
+            if req is not None:
+                yield req
+
+
+def _spider_class(cms: str) -> type:
+    fam = family_of(cms)
+    if fam is None:
+        return GenericSpider
+    base = PageSpider if fam.read_page is not None else FamilySpider
+    return type(f"{cms.title()}Spider", (base,), {"family": cms, "__module__": __name__})
+
+
+def _api_spiders() -> dict[str, type]:
+    """Families that are not pages: an API read by a spider of its own."""
+    from crawlers.dichvucong import DichVuCongSpider
+
+    return {"dichvucong": DichVuCongSpider}
+
+
+SPIDERS: dict[str, type] = {**{cms: _spider_class(cms) for cms in (*FAMILIES, "auto")}, **_api_spiders()}
+
+
+def spider_for(cms: str) -> type:
+    """The spider class of a registry `cms` value; ValueError for an unknown one."""
+    try:
+        return SPIDERS[cms]
+    except KeyError:
+        raise ValueError(f"unknown cms family '{cms}' (known: {', '.join(SPIDERS)})") from None

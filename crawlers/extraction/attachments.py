@@ -20,9 +20,9 @@ import io
 import re
 import zipfile
 import zlib
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 
-from crawlers.records import AttachmentLink, Table
+from crawlers.records import Table
 from transforms.text import clean
 
 MAX_PDF_PAGES = 200
@@ -33,8 +33,6 @@ PDF, HTML, TEXT, ZIP = "application/pdf", "text/html", "text/plain", "applicatio
 _BY_EXT = {".docx": DOCX, ".xlsx": XLSX, ".pdf": PDF, ".html": HTML, ".htm": HTML, ".txt": TEXT, ".csv": TEXT,
            ".doc": "application/msword", ".xls": "application/vnd.ms-excel", ".zip": ZIP,
            ".rar": "application/vnd.rar"}
-# Extensions of a linked file that a page offers for download (the attachments of a document).
-ATTACHMENT_EXTS = (".pdf", ".doc", ".docx", ".xls", ".xlsx", ".zip", ".rar")
 _GENERIC_TYPES = {"", "application/octet-stream", "binary/octet-stream", "application/force-download",
                   "application/download", "application/x-download", "application/unknown"}
 
@@ -49,24 +47,6 @@ def _size(n: float) -> str:
             return f"{n:.0f} {unit}" if unit == "bytes" else f"{n:.1f} {unit}"
         n /= 1000
     return f"{n:.1f} GB"
-
-
-# --- links to attachments ---------------------------------------------------------------------------------------
-def is_attachment_url(url: str) -> bool:
-    return urlsplit(url).path.lower().endswith(ATTACHMENT_EXTS)
-
-
-def attachment_links(el, base_url: str) -> list[AttachmentLink]:
-    """Links under `el` to downloadable files, media type guessed from the extension (until fetched)."""
-    from crawlers.html import links_of
-
-    out: dict[str, AttachmentLink] = {}
-    for href, text in links_of(el, base_url):
-        path = urlsplit(href).path.lower()
-        if is_attachment_url(href) and href not in out:
-            ext = path[path.rfind("."):]
-            out[href] = AttachmentLink(url=href, title=text or None, media_type=_BY_EXT.get(ext))
-    return list(out.values())
 
 
 # --- what is it --------------------------------------------------------------------------------------------------
@@ -90,12 +70,24 @@ def _sniff(body: bytes) -> str | None:
         return None
 
 
-def media_type_of(body: bytes, media_type: str | None, url: str) -> str | None:
-    """From the argument, else the URL's extension, else the magic bytes; the magic bytes win a contradiction."""
+def file_name_of(disposition: str | None) -> str | None:
+    """The file name a Content-Disposition header gives (`filename*=UTF-8''...` preferred), or None."""
+    if not disposition:
+        return None
+    m = re.search(r"filename\*\s*=\s*[^']*'[^']*'([^;]+)", disposition, re.I)
+    if m:
+        return clean(unquote(m.group(1).strip().strip('"'))) or None
+    m = re.search(r'filename\s*=\s*"([^"]*)"|filename\s*=\s*([^;]+)', disposition, re.I)
+    return clean((m.group(1) or m.group(2) or "").strip()) or None if m else None
+
+
+def media_type_of(body: bytes, media_type: str | None, url: str, file_name: str | None = None) -> str | None:
+    """From the argument, else the extension of the file name (Content-Disposition) or of the URL, else the magic
+    bytes; the magic bytes win a contradiction."""
     declared = (media_type or "").split(";")[0].strip().lower()
-    if declared in _GENERIC_TYPES:
-        path = urlsplit(url).path.lower()
-        declared = next((t for ext, t in _BY_EXT.items() if path.endswith(ext)), "")
+    if declared in _GENERIC_TYPES or (declared == HTML and file_name and not file_name.lower().endswith(("htm", "html"))):
+        names = [n.lower() for n in (file_name or "", urlsplit(url).path) if n]
+        declared = next((t for n in names for ext, t in _BY_EXT.items() if n.endswith(ext)), "")
     sniffed = _sniff(body)
     if not declared:
         return sniffed
@@ -286,8 +278,8 @@ def _pdf(body: bytes, max_pages: int, max_uncompressed: int = 200_000_000) -> tu
 
 # --- entry point ---------------------------------------------------------------------------------------------------
 def _html(body: bytes, url: str) -> tuple[str | None, list[str], list[Table]]:
-    from crawlers.extract_generic import extract_generic
-    from crawlers.html import parse_html
+    from crawlers.extraction.extract_generic import extract_generic
+    from crawlers.extraction.html import parse_html
 
     out = extract_generic(parse_html(body, url), url)
     paras = ([out["summary"]] if out["summary"] else []) + out["paragraphs"]
@@ -295,18 +287,19 @@ def _html(body: bytes, url: str) -> tuple[str | None, list[str], list[Table]]:
 
 
 def _text(body: bytes) -> tuple[str | None, list[str], list[Table]]:
-    from crawlers.html import decode_html
+    from crawlers.extraction.html import decode_html
 
     return None, [p for p in (clean(x) for x in decode_html(body).splitlines()) if p], []
 
 
 def extract_attachment(body: bytes, media_type: str | None, url: str, max_bytes: int = 20_000_000,
-                       max_uncompressed: int = 200_000_000, max_pages: int = MAX_PDF_PAGES) -> dict:
+                       max_uncompressed: int = 200_000_000, max_pages: int = MAX_PDF_PAGES,
+                       file_name: str | None = None) -> dict:
     """Title, paragraphs and tables of an attached file; raises AttachmentRefused (one-line reason)."""
     body = body or b""
     if len(body) > max_bytes:
         raise AttachmentRefused(f"too large: {_size(len(body))} > {_size(max_bytes)}")
-    kind = media_type_of(body, media_type, url)
+    kind = media_type_of(body, media_type, url, file_name)
     if kind in (DOCX, XLSX):
         _check_zip(body, max_uncompressed)
     readers = {DOCX: _docx, XLSX: _xlsx, PDF: lambda b: _pdf(b, max_pages, max_uncompressed), HTML: lambda b: _html(b, url),

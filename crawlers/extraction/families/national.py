@@ -7,15 +7,10 @@ never the chrome menus.
 """
 from __future__ import annotations
 
-from crawlers.families.base import (
-    PageSpider,
-    attachment_links,
-    dedupe,
-    first,
-    is_attachment_url,
-    table_block,
-)
-from crawlers.html import links_of, paragraphs_of, tables_of, text_of
+from crawlers.extraction.attachment_links import attachment_links, is_attachment_url
+from crawlers.extraction.common import dedupe, first, table_block
+from crawlers.extraction.family import Family
+from crawlers.extraction.html import links_of, paragraphs_of, tables_of, text_of
 
 
 def _main(tree):
@@ -60,8 +55,4 @@ def listing_links(tree, url: str) -> tuple[list[str], list[str]]:
     return [], _parse_links(tree, url)
 
 
-class NationalSpider(PageSpider):
-    family = "national"
-    record_kind = "table"
-    extract_article = staticmethod(extract_page)
-    listing_links = staticmethod(listing_links)
+FAMILY = Family(name="national", kind="table", read_page=extract_page, read_links=listing_links)

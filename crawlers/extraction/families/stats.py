@@ -10,8 +10,9 @@ from __future__ import annotations
 
 from urllib.parse import urljoin, urlsplit
 
-from crawlers.families.base import PageSpider, dedupe, first, outside, table_block
-from crawlers.html import links_of, paragraphs_of, tables_of, text_of
+from crawlers.extraction.common import dedupe, first, outside, table_block
+from crawlers.extraction.family import Family
+from crawlers.extraction.html import links_of, paragraphs_of, tables_of, text_of
 from transforms.text import clean
 
 HEADING = ("h1", "h2", "h3", ".title")
@@ -58,8 +59,4 @@ def listing_links(tree, url: str) -> tuple[list[str], list[str]]:
     return [], _parse_period_links(tree, url)
 
 
-class StatsSpider(PageSpider):
-    family = "stats"
-    record_kind = "stats"
-    extract_article = staticmethod(extract_page)
-    listing_links = staticmethod(listing_links)
+FAMILY = Family(name="stats", kind="stats", read_page=extract_page, read_links=listing_links)

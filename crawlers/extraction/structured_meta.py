@@ -11,8 +11,8 @@ from __future__ import annotations
 import json
 import re
 
-from crawlers.generic_meta import byline_of
-from crawlers.html import text_of
+from crawlers.extraction.generic_meta import byline_of
+from crawlers.extraction.html import text_of
 from transforms.dates import parse_date
 from transforms.text import clean
 

@@ -27,7 +27,7 @@ import scrapy
 from scrapy.exceptions import CloseSpider
 
 from crawlers.crawl_log import EXPECT_JSON, REFUSABLE, refusal
-from crawlers.html import parse_html
+from crawlers.extraction.html import parse_html
 from crawlers.records import empty_record
 from transforms.requests import canonical_json
 

@@ -10,8 +10,8 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from crawlers.attachments import is_attachment_url
-from crawlers.html import BLOCKS, forget, text_lengths, text_of
+from crawlers.extraction.attachment_links import is_attachment_url
+from crawlers.extraction.html import BLOCKS, forget, text_lengths, text_of
 from transforms.dates import parse_date
 from transforms.text import clean, fold
 
@@ -62,7 +62,7 @@ def _chrome_token(token: str) -> bool:
 
 def strip_chrome(body) -> tuple[dict, dict]:
     """Drop chrome elements (by tag, or by a chrome-like name) from a working copy of the page; return the
-    text lengths (crawlers.html.text_lengths) of what is left.
+    text lengths (crawlers.extraction.html.text_lengths) of what is left.
 
     A name is a guess: a box that holds most of the page's text, or much of its unlinked text, is the
     article's own container whatever its name says ("content-with-sidebar", WordPress's `tag-<slug>` post
@@ -91,7 +91,7 @@ def in_subtree(el, root) -> bool:
 
 
 def link_density(el, lengths: tuple[dict, dict] | None = None) -> float:
-    """Share of `el`'s text inside links; `lengths` (crawlers.html.text_lengths of a tree holding `el`)
+    """Share of `el`'s text inside links; `lengths` (crawlers.extraction.html.text_lengths of a tree holding `el`)
     spares re-reading the subtree."""
     if lengths is not None and el in lengths[0]:
         return min(lengths[1][el] / (lengths[0][el] or 1), 1.0)
@@ -319,7 +319,7 @@ def _emphasised_line(main, text: str) -> bool:
 def _byline_after(main, lengths: dict | None = None) -> str | None:
     """A labelled line, a byline-named box, or a bold/right-aligned name right after the text; stops at the
     first long text or list of links (related news). Attachment boxes are passed over. `lengths` (text
-    lengths of the tree, crawlers.html.text_lengths) lets a long box be passed without reading its text."""
+    lengths of the tree, crawlers.extraction.html.text_lengths) lets a long box be passed without reading its text."""
     skip, seen = None, 0
     for el in _after(main):
         if skip is not None and in_subtree(el, skip):

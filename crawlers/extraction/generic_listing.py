@@ -13,9 +13,9 @@ import copy
 import re
 from urllib.parse import parse_qsl, urljoin, urlsplit
 
-from crawlers.attachments import is_attachment_url
-from crawlers.generic_meta import is_chrome, strip_chrome
-from crawlers.html import links_of
+from crawlers.extraction.attachment_links import is_attachment_url
+from crawlers.extraction.generic_meta import is_chrome, strip_chrome
+from crawlers.extraction.html import links_of
 from transforms.text import fold
 from transforms.urls import canonical_url, same_site
 

@@ -1,0 +1,58 @@
+"""Listing pages by a family's table, generic listing discovery as the last resort.
+
+`family_listing` reads the table's item and pager selectors only. `listing_links` is what the spiders use: when
+the item selectors find no article link the page is read by generic listing discovery
+(crawlers.extraction.generic_listing), and the pager links generic discovery finds are added to the family's
+(a pager in a form the table does not name is still followed). The third value says which path found the items.
+"""
+from __future__ import annotations
+
+from urllib.parse import parse_qsl, urlsplit
+
+from crawlers.extraction.common import dedupe, first, link_urls, outside
+from crawlers.extraction.family import Family
+from crawlers.extraction.generic_listing import generic_listing_links, next_page_links
+from crawlers.extraction.html import hrefs_of, links_of, select
+from transforms.text import fold
+
+
+def _items(fam: Family, tree, url: str) -> list[str]:
+    """Links of every item selector, in the page's order: a featured first item and the thumbnails after it are
+    told by selectors of their own."""
+    box = first(tree, fam.list_box) if fam.list_box else tree
+    if box is None:
+        return []
+    found = {id(el): el for sel in fam.list_items for el in outside(select(box, sel), tree, fam.related + fam.pager)}
+    if not found:
+        return []
+    ordered = [el for el in box.iter() if id(el) in found]
+    return dedupe(u for el in ordered for u in hrefs_of(el, url))
+
+
+def _is_page_link(fam: Family, href: str, url: str) -> bool:
+    """The listing's own path with a page-number key the table names (`_cur`, `page`)."""
+    if not fam.page_keys or urlsplit(href).path != urlsplit(url).path:
+        return False
+    keys = [k.lower() for k, _ in parse_qsl(urlsplit(href).query)]
+    return any(k == p or k.endswith(p) for k in keys for p in fam.page_keys)
+
+
+def family_listing(fam: Family, tree, url: str) -> tuple[list[str], list[str]]:
+    """(article links, next-page links) by the table's selectors alone."""
+    if fam.read_links is not None:
+        return fam.read_links(tree, url)
+    more = [u for u, text in links_of(tree, url) if fam.more_words and fold(text) in fam.more_words]
+    loose = [u for u, _ in links_of(tree, url) if _is_page_link(fam, u, url)] if fam.page_keys else []
+    pages = dedupe(more + link_urls(tree, url, fam.pager) + loose, exclude=[url])
+    return _items(fam, tree, url), pages
+
+
+def listing_links(fam: Family | None, tree, url: str, base_url: str) -> tuple[list[str], list[str], str]:
+    """(article links, next-page links, "family" | "generic"): the table's items, else generic discovery."""
+    if fam is not None and fam.read_links is not None:
+        return (*fam.read_links(tree, url), "family")
+    articles, pages = family_listing(fam, tree, url) if fam is not None else ([], [])
+    if articles:
+        return articles, dedupe(pages + next_page_links(tree, url, base_url), exclude=[url]), "family"
+    g_articles, g_pages = generic_listing_links(tree, url, base_url)
+    return dedupe(g_articles), dedupe(pages + g_pages, exclude=[url]), "generic"
