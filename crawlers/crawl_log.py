@@ -26,6 +26,7 @@ from scrapy.exceptions import DownloadCancelledError, IgnoreRequest
 
 from crawlers.replay import NotInArchiveError
 from crawlers.settings import REFUSED, redirect_refusal, redirect_target, retry_after_seconds
+from crawlers.spider_discovery import FOUND_BY
 from transforms.requests import canonical_body
 
 OUTCOMES = ("ok", "not_modified", "redirect", "http_error", "network_error", "robots_disallowed",
@@ -130,13 +131,14 @@ class CrawlLog:
         self._fh = self.path.open("a", encoding="utf-8")
 
     def write(self, url: str, outcome: str, status: int | None = None, nbytes: int = 0,
-              error: str | None = None, method: str = "GET", request: str | None = None) -> dict:
+              error: str | None = None, method: str = "GET", request: str | None = None,
+              found_by: str | None = None) -> dict:
         if outcome not in OUTCOMES:
             raise ValueError(f"unknown crawl outcome {outcome!r}")
         row = {"run_id": self.run_id, "site_id": self.site_id, "url": url, "method": method, "request": request,
                "status": status,
                "outcome": outcome, "fetched_at": utc_now(), "bytes": nbytes,
-               "error": one_line(error) if error else None}
+               "error": one_line(error) if error else None, "found_by": found_by}
         self._fh.write(json.dumps(row, ensure_ascii=False) + "\n")
         self._fh.flush()
         self.counts[outcome] += 1
@@ -189,7 +191,8 @@ class CrawlLogMiddleware:
                 outcome, error = "http_error", f"{refused}: asked again after the wait"
             elif refused:
                 outcome, error = "blocked", refused
-        self.log.write(request.url, outcome, response.status, len(response.body), error, *request_fields(request))
+        self.log.write(request.url, outcome, response.status, len(response.body), error, *request_fields(request),
+                       found_by=request.meta.get(FOUND_BY))
         return response
 
     def _retried(self, request, response, wait) -> bool:
@@ -204,15 +207,17 @@ class CrawlLogMiddleware:
     def process_exception(self, request, exception, spider=None):
         refused = request.meta.get(REFUSED)
         how = request_fields(request)
+        found_by = request.meta.get(FOUND_BY)
         if refused:
-            self.log.write(request.url, refused[0], None, 0, refused[1], *how)
+            self.log.write(request.url, refused[0], None, 0, refused[1], *how, found_by=found_by)
         elif isinstance(exception, DownloadCancelledError):  # only the size cap cancels a download here
             limit = request.meta.get("download_maxsize", self.maxsize)
             expected = re.search(r"receive (\d+) bytes", str(exception))
             self.log.write(request.url, "network_error", None, 0,
-                           size_error(int(expected.group(1)) if expected else None, limit), *how)
+                           size_error(int(expected.group(1)) if expected else None, limit), *how, found_by=found_by)
         elif not isinstance(exception, IgnoreRequest):
-            self.log.write(request.url, "network_error", None, 0, error_of_exception(exception), *how)
+            self.log.write(request.url, "network_error", None, 0, error_of_exception(exception), *how,
+                           found_by=found_by)
         return None
 
     def item_scraped(self, item, response, spider=None):

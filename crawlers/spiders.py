@@ -21,6 +21,7 @@ from crawlers.extraction.families import FAMILIES, family_of
 from crawlers.extraction.html import parse_html
 from crawlers.incremental import read_known
 from crawlers.records import PageRecord, empty_record
+from crawlers.spider_discovery import FOUND_BY, DiscoveryMixin
 from transforms.urls import canonical_url, host_of, registered_domain, same_site
 
 log = logging.getLogger(__name__)
@@ -36,8 +37,8 @@ def _header(response, name: str) -> str | None:
     return v.decode("latin-1") if v else None
 
 
-class FamilySpider(scrapy.Spider):
-    """Listing -> article -> attachment crawl of one site; subclasses name their pure functions."""
+class FamilySpider(DiscoveryMixin, scrapy.Spider):
+    """Listing -> article -> attachment crawl of one site, by the family table the class names."""
 
     name = "family"
     family = "base"  # the registry `cms` value; its table is crawlers.extraction.families.FAMILIES[family]
@@ -75,10 +76,11 @@ class FamilySpider(scrapy.Spider):
             yield req
 
     def initial_requests(self) -> list[scrapy.Request]:
-        reqs = [self.make_request(u, "listing", self.parse_listing) for u in self.site.start_urls]
+        reqs = [self.make_request(u, "listing", self.parse_listing, found_by="start") for u in self.site.start_urls]
         return [r for r in reqs if r is not None]
 
-    def make_request(self, url: str, role: str, callback, parent: str | None = None) -> scrapy.Request | None:
+    def make_request(self, url: str, role: str, callback, parent: str | None = None,
+                     found_by: str | None = None) -> scrapy.Request | None:
         """A request inside the site, once per canonical URL, within the page budget; else None."""
         key = canonical_url(url)
         if key in self.seen or not same_site(url, self.site.base_url):
@@ -89,7 +91,7 @@ class FamilySpider(scrapy.Spider):
             return None
         self.seen.add(key)
         self.scheduled += 1
-        meta = {ROLE: role}
+        meta = {ROLE: role, FOUND_BY: found_by or role}
         if parent:
             meta[PARENT] = parent
         return scrapy.Request(url, callback=callback, meta=meta)
@@ -119,12 +121,15 @@ class FamilySpider(scrapy.Spider):
         """Article links, then at most MAX_NEXT_PAGES unseen pager links: paging stays a chain (page 1 of a
         pager that lists all 600 pages must not queue them all), so the idle guard can stop it."""
         tree = self.tree_of(response)
-        articles, next_pages, _path = self.listing_links(tree, response.url)
+        articles, next_pages, path = self.listing_links(tree, response.url)
+        if response.meta.get(FOUND_BY) == "start":
+            yield from self.feed_requests(tree, response.url)
         archived, new = self.archived(), 0
+        found_by = "listing" if path == "family" else "listing_generic"
         for url in articles:
             key = canonical_url(url)
             self.known_articles.add(key)
-            req = self.make_request(url, "article", self.parse_article, parent=response.url)
+            req = self.make_request(url, "article", self.parse_article, parent=response.url, found_by=found_by)
             if req is not None:
                 new += key not in archived  # an article the lake holds is no news: older pages hold no more
                 yield req
@@ -137,7 +142,7 @@ class FamilySpider(scrapy.Spider):
         for url in next_pages:
             if followed >= MAX_NEXT_PAGES:
                 break
-            req = self.make_request(url, "listing", self.parse_listing, parent=response.url)
+            req = self.make_request(url, "listing", self.parse_listing, parent=response.url, found_by="pager")
             if req is not None:
                 followed += 1
                 yield req
@@ -155,10 +160,13 @@ class FamilySpider(scrapy.Spider):
         rec.update(got)  # type: ignore[typeddict-item]
         yield rec
         yield from self.attachment_requests(rec, response.url)
+        if rec.get("kind") == "article":
+            yield from self.discovered_requests(tree, rec, response.url)
 
     def attachment_requests(self, rec: PageRecord, page_url: str) -> Iterator[scrapy.Request]:
         for att in rec.get("attachments") or []:
-            req = self.make_request(att["url"], "attachment", self.parse_attachment, parent=page_url)
+            req = self.make_request(att["url"], "attachment", self.parse_attachment, parent=page_url,
+                                    found_by="attachment")
             if req is not None:
                 yield req
 
@@ -208,7 +216,7 @@ class PageSpider(FamilySpider):
     other pages it links (periods, years, indices) are followed."""
 
     def initial_requests(self):
-        reqs = [self.make_request(u, "page", self.parse_page) for u in self.site.start_urls]
+        reqs = [self.make_request(u, "page", self.parse_page, found_by="start") for u in self.site.start_urls]
         return [r for r in reqs if r is not None]
 
     def parse_page(self, response):
@@ -217,7 +225,7 @@ class PageSpider(FamilySpider):
             return
         _, pages, _path = self.listing_links(self.tree_of(response), response.url)
         for url in pages:
-            req = self.make_request(url, "page", self.parse_page, parent=response.url)
+            req = self.make_request(url, "page", self.parse_page, parent=response.url, found_by="pager")
             if req is not None:
                 yield req
 
@@ -249,7 +257,7 @@ class GenericSpider(FamilySpider):
                     "extraction": "family"})
         yield rec
         for url in fam.read_links(tree, response.url)[1]:
-            req = self.make_request(url, "page", self.parse_listing, parent=response.url)
+            req = self.make_request(url, "page", self.parse_listing, parent=response.url, found_by="pager")
             if req is not None:
                 yield req
 

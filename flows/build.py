@@ -34,6 +34,8 @@ class SiteRows:
     refs: int = 0
     warnings: list[str] = field(default_factory=list)
     missing: Counter = field(default_factory=Counter)
+    extraction: Counter = field(default_factory=Counter)   # pages (not attachments) by the path that read them
+    fallbacks: list[str] = field(default_factory=list)     # pages a family's selectors failed on (read generically)
     newest_date: str | None = None
 
 
@@ -52,7 +54,7 @@ def crawl_log_rows(path: Path, run_id: str, site_id: str) -> list[dict]:
     for r in read_jsonl(path):
         rows.append({"run_id": r.get("run_id") or run_id, "site_id": r.get("site_id") or site_id, "url": r.get("url"),
                      "method": r.get("method") or "GET", "request": r.get("request"), "status": r.get("status"), "outcome": r.get("outcome"), "fetched_at": _parse_ts(r.get("fetched_at")),
-                     "bytes": r.get("bytes"), "error": r.get("error")})
+                     "bytes": r.get("bytes"), "error": r.get("error"), "found_by": r.get("found_by")})
     return rows
 
 
@@ -111,8 +113,10 @@ def build_site(lake_root: str, run_id: str, site: SiteInfo) -> SiteRows:
             out.warnings.append(f"{site.id}: {rec.get('url')}: transform failed: {type(e).__name__}: {e}")
             return
         d = rows.document
-        d.setdefault("extraction", "attachment" if rec.get("kind") == "attachment"
-                     else "generic" if rec.get("family") == "generic" else "family")
+        if rec.get("kind") != "attachment":
+            out.extraction[d["extraction"]] += 1
+            if rec.get("fallback"):
+                out.fallbacks.append(f"{rec.get('url')} ({rec['fallback']})")
         d["raw_warc"] = f"raw/{run_id}/{site.id}.warc.gz"  # provenance: the WARC (under the lake) holding the response
         if d["doc_id"] in docs:
             return  # the same canonical page reached twice (a redirect or a tracking twin)

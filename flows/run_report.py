@@ -43,6 +43,28 @@ def offered_before(lake_root: Path, limit: int = 60) -> dict[tuple[str, str], in
     return out
 
 
+# A family site whose pages fall back on generic extraction this often has a theme its table no longer matches.
+DRIFT_SHARE = 0.2
+DRIFT_EXAMPLES = 5
+
+
+def extraction_shares(counts: dict[str, int]) -> dict[str, float]:
+    """Share of a site's pages (attachments aside) by the path that read them (documents.extraction)."""
+    total = sum(counts.values())
+    return {k: round(v / total, 3) for k, v in sorted(counts.items())} if total else {}
+
+
+def drift_alarm(site_id: str, counts: dict[str, int], fallbacks: list[str]) -> list[str]:
+    """'family selectors no longer match' when at least DRIFT_SHARE of the pages a family's table was tried on
+    were read generically instead (they are counted generic), with example URLs."""
+    tried = counts.get("family", 0) + len(fallbacks)
+    if not fallbacks or len(fallbacks) < DRIFT_SHARE * tried:
+        return []
+    examples = "; ".join(fallbacks[:DRIFT_EXAMPLES])
+    return [f"{site_id}: family selectors no longer match: {len(fallbacks)} of {tried} pages read by generic "
+            f"extraction, e.g. {examples}"]
+
+
 REPORTED_CONFLICTS = 200
 REPORTED_SOURCES = 20
 
@@ -75,6 +97,7 @@ def site_report(sid: str, crawl: dict, built: dict, counts: dict, before_docs: i
     else:
         alarms = site_alarms(sid, offered, built.get("records", 0) + outcomes.get("skipped_known", 0),
                              before_docs, before.get((sid, mode)), built.get("missing", {}), failed)
+        alarms += drift_alarm(sid, built.get("extraction", {}), built.get("fallbacks", []))
     if outcomes.get("blocked"):
         # The site refused the crawler: its crawl stopped there (circuit breaker); earlier facts stay published.
         alarms.append(f"{sid}: blocked: the site refused {outcomes['blocked']} request(s); circuit breaker open, "
@@ -87,7 +110,8 @@ def site_report(sid: str, crawl: dict, built: dict, counts: dict, before_docs: i
             "warnings": built.get("warnings", [])[:200], "newest_document_date": built.get("newest_date"),
             "crawl_seconds": round(crawl.get("seconds", 0.0), 2),
             "crawled": mode != "unchanged", "mode": mode, "probe": crawl.get("probe"),
-            "exit_reason": (crawl.get("summary") or {}).get("exit_reason"), "blocked": outcomes.get("blocked", 0)}
+            "exit_reason": (crawl.get("summary") or {}).get("exit_reason"), "blocked": outcomes.get("blocked", 0),
+            "extraction": extraction_shares(built.get("extraction", {}))}
 
 
 def write_report_json(path: Path, report: dict) -> None:
@@ -97,13 +121,14 @@ def write_report_json(path: Path, report: dict) -> None:
 
 def write_report_html(path: Path, report: dict) -> None:
     e = html.escape
-    head = "".join(f"<th>{e(label)}</th>" for _, label in COLUMNS) + "<th>errors by kind</th><th>alarms</th>"
+    head = "".join(f"<th>{e(label)}</th>" for _, label in COLUMNS) + "<th>read by</th><th>errors by kind</th><th>alarms</th>"
     rows = []
     for s in report.get("sites", []):
         cells = "".join(f"<td>{e(str(s.get(k, '')))}</td>" for k, _ in COLUMNS)
         errs = ", ".join(f"{k}: {v}" for k, v in sorted((s.get("errors") or {}).items()))
         alarms = "<br>".join(e(a) for a in s.get("alarms", []))
-        rows.append(f"<tr>{cells}<td>{e(errs)}</td><td>{alarms}</td></tr>")
+        paths = ", ".join(f"{k} {v:.0%}" for k, v in (s.get("extraction") or {}).items())
+        rows.append(f"<tr>{cells}<td>{e(paths)}</td><td>{e(errs)}</td><td>{alarms}</td></tr>")
     conflicts = "".join(f"<li>{e(json.dumps(c, ensure_ascii=False, default=str))}</li>" for c in report.get("conflicts", [])[:200])
     alarms = "".join(f"<li>{e(a)}</li>" for a in report.get("alarms", []))
     errors = "".join(f"<li>{e(a)}</li>" for a in report.get("validation_errors", []))

@@ -9,7 +9,7 @@ import pyarrow as pa
 
 from flows.tables import TABLE_NAMES
 
-SCHEMA_VERSION = "1.1.0"
+SCHEMA_VERSION = "1.2.0"
 
 ATTACHMENT = pa.struct([("url", pa.string()), ("title", pa.string()), ("media_type", pa.string())])
 TS = pa.timestamp("us", tz="UTC")
@@ -20,7 +20,8 @@ TABLES: dict[str, list[tuple[str, pa.DataType, str]]] = {
         ("doc_id", pa.string(), "Stable id: first 16 hex digits of SHA-256 of the canonical URL"),
         ("url", pa.string(), "Canonical URL (after redirects, tracking parameters and fragment dropped)"),
         ("request", pa.string(), "For an API answer to a POST: its body as canonical JSON (keys sorted, no spaces); null for a GET"),
-        ("extraction", pa.string(), "family, generic, api or attachment: how the row was read"),
+        ("extraction", pa.string(), "Which path read it: family (the site's family selectors), generic (the generic "
+                                    "extractor, on an auto site or as a family's fallback), api, attachment"),
         ("site_id", pa.string(), "Registry id of the site the page was found on"),
         ("title", pa.string(), "Title as the page states it (NFC, whitespace collapsed)"),
         ("published_date", pa.date32(), "Local date (Asia/Ho_Chi_Minh) the page states"),
@@ -94,6 +95,9 @@ TABLES: dict[str, list[tuple[str, pa.DataType, str]]] = {
         ("fetched_at", TS, "When (UTC)"),
         ("bytes", pa.int64(), "Body size in bytes"),
         ("error", pa.string(), "One line; null when fine"),
+        ("found_by", pa.string(), "How the crawl came to request it: start, listing, listing_generic (generic listing "
+                                  "discovery), pager, body_link, archive, feed, sitemap, attachment; null for "
+                                  "robots.txt and probe requests (extension column)"),
     ],
     "units": [
         ("province_code", pa.string(), "GSO code (two digits)"),

@@ -45,7 +45,7 @@ def _errors(path):
 
 def test_descriptor(published):
     dp = build_datapackage(published, RUN_ID)
-    assert dp["run_id"] == RUN_ID and dp["schema_version"] == "1.1.0"
+    assert dp["run_id"] == RUN_ID and dp["schema_version"] == "1.2.0"
     assert [r["name"] for r in dp["resources"]] == list(TABLES)
     docs = dp["resources"][0]
     assert docs["path"] == "documents/part-0.parquet" and docs["format"] == "parquet"

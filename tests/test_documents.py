@@ -58,3 +58,25 @@ def test_attachment_inherits_from_its_page():
     assert row["media_type"] == "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     assert row["body"] == "STT | Đơn vị | Điểm\n1 | Sở Y tế | 90,1"
     assert (row["province_code"], row["agency"], row["doc_type"], row["parent_doc_id"]) == ("51", "Sở Nội vụ", "ranking", "p1")
+
+
+def _province(title: str, site=DEPT, lead: str = "") -> str | None:
+    paragraphs = [lead] if lead else ["Nội dung."]
+    return build_document(rec(title=title, paragraphs=paragraphs), site, GAZ)[0]["province_code"]
+
+
+def test_a_clear_mention_of_another_province_overrides_the_registry():
+    assert _province("Tỉnh Bình Định công bố chỉ số cải cách hành chính") == "52"
+    assert _province("Đoàn công tác làm việc tại tỉnh Bình Định") == "52"
+    assert _province("Thành phố Đà Nẵng dẫn đầu chỉ số SIPAS") == "48"
+    assert _province("Bình Định dẫn đầu chỉ số SIPAS") == "52"  # the province as the title's actor
+
+
+def test_places_named_like_a_province_do_not_count():
+    assert _province("Nạo vét sông Bình Định trước mùa lũ") == "51"
+    assert _province("Sửa chữa đường Quảng Trị đoạn qua trung tâm") == "51"
+    assert _province("Phường Bình Định ra mắt bộ phận một cửa") == "51"
+    assert _province("Xã Hòa Bình số hóa hồ sơ thủ tục hành chính") == "51"
+    assert _province("Khánh thành cầu Bình Định mới") == "51"
+    assert _province("Giải bóng chuyền Cúp Bình Định lần thứ nhất") == "51"  # named, but not as the actor
+    assert _province("Nạo vét sông Bình Định", site=NATIONAL, lead="Công trình trên sông Bình Định.") is None

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import re
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 from urllib.parse import unquote, urlsplit
@@ -15,7 +16,7 @@ from urllib.parse import unquote, urlsplit
 from transforms.classify import doc_type, is_reform_related
 from transforms.dates import parse_date
 from transforms.gazetteer import Gazetteer
-from transforms.text import clean, clean_paragraphs
+from transforms.text import clean, clean_paragraphs, fold
 from transforms.urls import canonical_url, doc_id
 
 MEDIA_BY_EXT = {
@@ -76,10 +77,19 @@ def media_type_of(rec: dict) -> str | None:
     return MEDIA_BY_EXT.get(PurePosixPath(urlsplit(rec["url"]).path).suffix.lower(), mt or None)
 
 
+_PROVINCE_UNIT = re.compile(r"^(?:tinh|thanh pho|tp)\b")
+_LEADING = re.compile(r"^[\W\d_]*")
+
+
 def _provinces_named(gaz: Gazetteer, text: str) -> list[str]:
+    """Provinces the text names clearly, as a reader takes them: with their unit ("tỉnh X", "thành phố X",
+    "TP. X"), or bare as the text's first words, its actor ("X dẫn đầu ...", "X: ..."). A name elsewhere, or
+    after a feature or a lower unit ("sông X", "đường X", "phường X", "Cúp X"), is a place or a label, not the
+    province the document concerns."""
+    start = len(_LEADING.match(text or "").group(0))
     seen: list[str] = []
-    for p, _, _ in gaz.provinces_in(text):
-        if p.code not in seen:
+    for p, a, b in gaz.provinces_in(text):
+        if (a == start or _PROVINCE_UNIT.match(fold(text[a:b]))) and p.code not in seen:
             seen.append(p.code)
     return seen
 
@@ -101,6 +111,16 @@ def attribute_agency(gaz: Gazetteer, site: SiteInfo, title: str) -> str | None:
     if found:
         return found[0][0]
     return site.agency
+
+
+def extraction_of(rec: dict) -> str:
+    """Which path read a record (CONTRACT.md documents.extraction): the spider's word, else what its kind and
+    family say (records of older crawls name no path)."""
+    if rec.get("kind") == "attachment":
+        return "attachment"
+    if rec.get("extraction"):
+        return rec["extraction"]
+    return "generic" if rec.get("family") in (None, "generic") else "family"
 
 
 def build_document(rec: dict, site: SiteInfo, gaz: Gazetteer, parent: ParentInfo | None = None) -> tuple[dict, list[str]]:
@@ -143,6 +163,7 @@ def build_document(rec: dict, site: SiteInfo, gaz: Gazetteer, parent: ParentInfo
     row = {
         "doc_id": doc_id(url),
         "url": url,
+        "extraction": extraction_of(rec),
         "site_id": site.id,
         "title": title or None,
         "published_date": date,

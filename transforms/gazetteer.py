@@ -26,8 +26,9 @@ DATA_DIR = Path(__file__).resolve().parents[1] / "data"
 _UNIT_WORDS = (("thanh", "pho"), ("tinh",), ("tp",))
 # Words that introduce the people's committee of a unit in a label ("UBND tỉnh Bình Định").
 _COMMITTEE_WORDS = (("uy", "ban", "nhan", "dan"), ("ubnd",))
-# Lower-level units and streets: "xã Hòa Bình", "phố Huế" name something other than the province.
-_LOWER_UNITS = {"huyện", "quận", "xã", "phường", "thôn", "ấp", "đường", "phố", "thị trấn", "thị xã", "khu phố"}
+# Lower-level units, streets and features: "xã Hòa Bình", "phố Huế", "sông X" name something other than the province.
+_LOWER_UNITS = {"huyện", "quận", "xã", "phường", "thôn", "ấp", "đường", "phố", "thị trấn", "thị xã", "khu phố",
+                "sông", "kênh", "cầu", "chợ", "cảng", "hồ", "núi", "đèo", "đại lộ", "ngõ", "hẻm"}
 # Middle names: "Nguyễn Thị Huế" is a person.
 _MIDDLE_NAMES = {"Thị", "Văn"}
 # Phrases that contain a province name but do not mean the province (the Pacific; President Hồ Chí Minh).

@@ -58,7 +58,10 @@ def _download_hrefs(root, url: str) -> set[str]:
 
 
 def _title_of(text: str) -> str | None:
+    """The link text without a leading label ("Tập tin: x.xlsx" -> "x.xlsx"); None for a label alone."""
     t = clean(text)
+    if fold(t) in {fold(x) for x in _TEXT_LABELS}:
+        return None
     for label in _TEXT_LABELS:
         m = re.match(rf"{re.escape(label)}\s*[:.\-–]?\s*(.+)$", t, re.IGNORECASE)
         if m and len(t) > len(label) and t[len(label):len(label) + 1] in (":", ".", " ", "-", "–"):
@@ -84,7 +87,7 @@ def attachment_links(root, url: str, strict: bool = True) -> list[AttachmentLink
         if key in seen:
             continue
         seen.add(key)
-        guess = href if _ext_of(href) else (named or "")
+        guess = href if is_attachment_url(href) else (named or "")
         mt = mimetypes.guess_type("x/" + guess.rsplit("/", 1)[-1])[0] if guess and "." in guess else None
         out.append(AttachmentLink(url=href, title=_title_of(text), media_type=mt))
     return out

@@ -13,21 +13,25 @@ import copy
 import re
 from urllib.parse import parse_qsl, urljoin, urlsplit
 
+import lxml.html
+
 from crawlers.extraction.attachment_links import is_attachment_url
-from crawlers.extraction.generic_meta import is_chrome, strip_chrome
-from crawlers.extraction.html import links_of
+from crawlers.extraction.generic_meta import is_chrome
+from crawlers.extraction.html import links_of, text_of
 from transforms.text import fold
 from transforms.urls import canonical_url, same_site
 
 # Link texts that announce the following page, compared folded (no case, no tone marks).
 NEXT_WORDS = frozenset({"tiep", "tiep theo", "trang tiep", "trang sau", "sau", "xem them", "xem tiep", "next",
-                        "ke tiep", "trang ke", "trang ke tiep"})
+                        "ke tiep", "trang ke", "trang ke tiep", "next page", "older posts", "older entries",
+                        "bai cu hon", "tin cu hon", "cu hon", "bai truoc", "tin cu", "xem them tin"})
 NEXT_SIGNS = frozenset({"»", "›", ">", ">>", "»»", "→"})
 _PAGE_LABEL = re.compile(r"^(?:trang|page)\s*\d{1,3}$")  # "Trang 2", folded
 # Query keys and path segments that carry a page number on CMSs we have seen; others only with a page text.
 _PAGE_KEY = re.compile(r"^(?:.*[-_])?(?:page|pages|paged|pageindex|pagenum|pageno|page_no|pg|trang|cur|start|offset)$",
                        re.I)
 _PAGE_SEGMENT = re.compile(r"^(?:page|trang|p|pg)[-_]?(\d{1,4})(?:\.html?|\.aspx?|\.php)?$", re.I)
+_PAGE_WORD = frozenset({"page", "trang", "p", "pg"})  # "/page/2/": the word and the number in two segments
 _NUMBER_SEGMENT = re.compile(r"^\d{1,4}$")
 _PAGE_NUMBER = re.compile(r"^\d{1,3}$")  # a year ("2021") is not a page number
 _MIN_TITLE_WORDS = 5
@@ -42,6 +46,8 @@ def _query(parts) -> dict[str, str]:
 def _strip_page_segment(path: str) -> tuple[str, bool]:
     """(path without a trailing page segment, whether there was one)."""
     segs = path.rstrip("/").split("/")
+    if len(segs) > 2 and segs[-2].lower() in _PAGE_WORD and _NUMBER_SEGMENT.match(segs[-1]):
+        return "/".join(segs[:-2]), True
     if len(segs) > 1 and _PAGE_SEGMENT.match(segs[-1]):
         return "/".join(segs[:-1]), True
     return path.rstrip("/"), False
@@ -80,8 +86,13 @@ def page_sibling(href: str, here: str) -> str | None:
     return None
 
 
+_SIGNS = "»›>→«‹<←… \u00a0"
+
+
 def _is_page_text(text: str) -> bool:
     t = text.strip()
+    if t.strip(_SIGNS):  # "Older Posts→", "« Trang sau": the words, without their arrows
+        t = t.strip(_SIGNS)
     if _PAGE_NUMBER.match(t):
         return int(t) > 0
     folded = fold(t)  # "Tiếp theo »" folds to "tiep theo"; a sign alone folds to nothing
@@ -117,12 +128,41 @@ def _listing_area(tree):
     return body
 
 
+def is_chrome_name(name: str) -> bool:
+    """A class or id that alone says chrome (the element's tag aside)."""
+    return is_chrome(lxml.html.Element("div", {"class": name}))
+
+
+def _item_like(el) -> bool:
+    """A listing's item whatever its other class names say (WordPress gives each post `tag-<slug>` and
+    `category-<slug>` classes): an li or article, or one of several siblings of the same tag and first class,
+    whose first name is not itself chrome-like."""
+    names = (el.get("class") or "").split()
+    if not names or is_chrome_name(names[0]):
+        return False
+    if el.tag in ("li", "article"):
+        return True
+    parent = el.getparent()
+    same = [c for c in parent if c.tag == el.tag and (c.get("class") or "").split()[:1] == names[:1]]
+    return len(same) >= 2
+
+
+def _strip_listing_chrome(body) -> None:
+    """strip_chrome for a listing: boxes named like chrome go, repeated items stay."""
+    whole = len(text_of(body)) or 1
+    for el in list(body.iter()):
+        if not isinstance(el.tag, str) or el is body or el.getparent() is None or not is_chrome(el):
+            continue
+        if not _item_like(el) and len(text_of(el)) < 0.5 * whole:
+            el.drop_tree()
+
+
 def article_links(tree, url: str, base_url: str, next_pages: list[str] = ()) -> list[str]:
     """Same-site links with headline-long texts that are not pages of the listing, home, or files."""
     here = canonical_url(url)
     skip = {canonical_url(u) for u in next_pages}
     body = _listing_area(tree)
-    strip_chrome(body)
+    _strip_listing_chrome(body)
     out: list[str] = []
     for href, text in links_of(body, url):
         if len(text.split()) < _MIN_TITLE_WORDS or not same_site(href, base_url):

@@ -11,7 +11,7 @@ from urllib.parse import parse_qsl, urlsplit
 
 from crawlers.extraction.common import dedupe, first, link_urls, outside
 from crawlers.extraction.family import Family
-from crawlers.extraction.generic_listing import generic_listing_links, next_page_links
+from crawlers.extraction.generic_listing import article_links, generic_listing_links, next_page_links
 from crawlers.extraction.html import hrefs_of, links_of, select
 from transforms.text import fold
 
@@ -47,12 +47,27 @@ def family_listing(fam: Family, tree, url: str) -> tuple[list[str], list[str]]:
     return _items(fam, tree, url), pages
 
 
+def _folder(url: str) -> tuple[str, str]:
+    parts = urlsplit(url)
+    return parts.netloc.lower(), parts.path.rsplit("/", 1)[0] if not parts.path.endswith("/") else \
+        parts.path.rstrip("/").rsplit("/", 1)[0]
+
+
+def _missed_items(articles: list[str], pages: list[str], tree, url: str, base_url: str) -> list[str]:
+    """Article links generic discovery finds beside the table's items, in the same folder as those items: an
+    item rendered unlike the others (a featured first item, a teaser box) that no item selector names."""
+    folders = {_folder(u) for u in articles}
+    return [u for u in article_links(tree, url, base_url, pages) if _folder(u) in folders]
+
+
 def listing_links(fam: Family | None, tree, url: str, base_url: str) -> tuple[list[str], list[str], str]:
-    """(article links, next-page links, "family" | "generic"): the table's items, else generic discovery."""
+    """(article links, next-page links, "family" | "generic"): the table's items (and any item beside them the
+    selectors miss), else generic discovery."""
     if fam is not None and fam.read_links is not None:
         return (*fam.read_links(tree, url), "family")
     articles, pages = family_listing(fam, tree, url) if fam is not None else ([], [])
     if articles:
-        return articles, dedupe(pages + next_page_links(tree, url, base_url), exclude=[url]), "family"
+        pages = dedupe(pages + next_page_links(tree, url, base_url), exclude=[url])
+        return dedupe(articles + _missed_items(articles, pages, tree, url, base_url)), pages, "family"
     g_articles, g_pages = generic_listing_links(tree, url, base_url)
     return dedupe(g_articles), dedupe(pages + g_pages, exclude=[url]), "generic"
