@@ -99,7 +99,8 @@ def test_replay_missing_url_is_network_error(first_run, world_site):
 
 
 def test_replay_log_rows_have_contract_columns(first_run):
-    cols = {"run_id", "site_id", "url", "method", "request", "status", "outcome", "fetched_at", "bytes", "error"}
+    cols = {"run_id", "site_id", "url", "method", "request", "status", "outcome", "fetched_at", "bytes", "error",
+            "found_by"}
     assert all(set(r) == cols and r["run_id"] == "r1" for r in first_run["log"])
     assert {(r["method"], r["request"]) for r in first_run["log"]} == {("GET", None)}  # a GET-only crawl
     assert first_run["log"][0]["url"].endswith("/robots.txt")
