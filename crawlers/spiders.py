@@ -154,7 +154,7 @@ class FamilySpider(DiscoveryMixin, scrapy.Spider):
         tree = self.tree_of(response)
         rec = self.base_record(response, self.record_kind)
         got = self.extract_article(tree, response.url)
-        if got.get("extraction") == "generic":
+        if got.get("fallback"):
             log.warning("%s: %s selectors failed (%s) on %s; generic extraction used",
                         self.site.id, self.family, got.get("fallback"), response.url)
         rec.update(got)  # type: ignore[typeddict-item]

@@ -88,16 +88,9 @@ def _f1(got: str, want: str) -> float:
     return 0.0 if not common else 2 * common / (sum(a.values()) + sum(b.values()))
 
 
-# Known gaps, each failing today (strict: the mark goes when it passes). The generic main-block scoring takes a
-# div of text only for a container, so a body of two such divs is cut to its first (extract_generic._scores).
-KNOWN = {("demo", "div_paragraphs"): "generic reader: a body of text-only divs is cut to its first div"}
-
-
 @pytest.mark.parametrize("world", sorted(WORLDS))
 @pytest.mark.parametrize("mutation", MUTATIONS)
-def test_every_article_survives_the_redesign(world, mutation, request):
-    if (world, mutation) in KNOWN:
-        request.applymarker(pytest.mark.xfail(reason=KNOWN[world, mutation], strict=True))
+def test_every_article_survives_the_redesign(world, mutation):
     sites, truth, stored = _world(world)
     assert sites
     for site in sites:
