@@ -1,0 +1,18 @@
+"""The generic title is the article's heading, never the site's name that heads every page."""
+from __future__ import annotations
+
+from crawlers.extraction.extract_generic import extract_generic
+from crawlers.extraction.html import parse_html
+
+PAGE = """<html><head><title>Họp mặt ngày 8/3 – Cổng thông tin điện tử huyện Giồng Trôm</title></head><body>
+<header><p class="site-title"><a href="https://huyen.example.vn" rel="home">Cổng thông tin điện tử huyện Giồng Trôm</a></p>
+</header><main><h1 class="post-title">Họp mặt ngày 8/3</h1>
+<div class="post-content"><p>Sáng 8/3, Hội Liên hiệp Phụ nữ huyện tổ chức họp mặt kỷ niệm ngày Quốc tế Phụ nữ.</p>
+<p>Dự họp mặt có đại diện lãnh đạo huyện và hội viên các xã, thị trấn trong huyện.</p></div></main>
+<footer><p class="site-title"><a href="/">Cổng thông tin điện tử huyện Giồng Trôm</a></p></footer></body></html>"""
+
+
+def test_title_shorter_than_the_site_name_is_still_the_title():
+    url = "https://huyen.example.vn/2023/03/hop-mat/"
+    got = extract_generic(parse_html(PAGE.encode(), url), url)
+    assert got["title"] == "Họp mặt ngày 8/3"
