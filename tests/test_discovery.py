@@ -8,7 +8,6 @@ from crawlers.extraction.discovery import (
     article_like,
     feed_entries,
     offered_feeds,
-    robots_sitemaps,
     tag_archive_links,
     text_links,
 )
@@ -110,4 +109,3 @@ def test_feeds_and_sitemaps():
               b'</url></urlset>')
     assert feed_entries(urlset, BASE + "post-sitemap.xml") == ([BASE + "a/"], [])
     assert feed_entries(b"<html><body>not a feed</body></html>", BASE) == ([], [])
-    assert robots_sitemaps("User-agent: *\nSitemap: /sitemap.xml\n", BASE) == [BASE + "sitemap.xml"]

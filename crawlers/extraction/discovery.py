@@ -3,8 +3,8 @@
 URL shapes only, no site names: an archive is a path with a taxonomy word and a slug (`/tag/x/`, `/chu-de/x`,
 `/category/x/`) or a bare date (`/2023/`, `/2023/05/`); an article link has a slug of several words or a
 numbered page name (`…-26.html`, `tin-chi-tiet.aspx?ItemID=5`). Feeds and sitemaps are read when a page offers
-them (`<link rel="alternate" type="application/rss+xml">`, `<link rel="sitemap">`, a robots.txt `Sitemap:`
-line), never guessed.
+them in their head (`<link rel="alternate" type="application/rss+xml">`, `<link rel="sitemap">`), never
+guessed.
 """
 from __future__ import annotations
 
@@ -105,11 +105,6 @@ def offered_feeds(tree, url: str) -> list[str]:
         if ("alternate" in rel and kind in _FEED_TYPES) or rel == "sitemap":
             out.append(href)
     return list(dict.fromkeys(out))
-
-
-def robots_sitemaps(text: str, url: str) -> list[str]:
-    """The `Sitemap:` lines of a robots.txt."""
-    return [urljoin(url, m.group(1).strip()) for m in re.finditer(r"(?im)^\s*sitemap\s*:\s*(\S+)", text or "")]
 
 
 def feed_entries(body: bytes, url: str) -> tuple[list[str], list[str]]:
