@@ -36,6 +36,7 @@ class SiteRows:
     missing: Counter = field(default_factory=Counter)
     extraction: Counter = field(default_factory=Counter)   # pages (not attachments) by the path that read them
     fallbacks: list[str] = field(default_factory=list)     # pages a family's selectors failed on (read generically)
+    filled: Counter = field(default_factory=Counter)       # parts of family pages the generic reading supplied
     newest_date: str | None = None
 
 
@@ -117,6 +118,7 @@ def build_site(lake_root: str, run_id: str, site: SiteInfo) -> SiteRows:
             out.extraction[d["extraction"]] += 1
             if rec.get("fallback"):
                 out.fallbacks.append(f"{rec.get('url')} ({rec['fallback']})")
+            out.filled.update(rec.get("filled") or [])
         d["raw_warc"] = f"raw/{run_id}/{site.id}.warc.gz"  # provenance: the WARC (under the lake) holding the response
         if d["doc_id"] in docs:
             return  # the same canonical page reached twice (a redirect or a tracking twin)

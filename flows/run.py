@@ -77,7 +77,7 @@ def transform_task(lake_root: str, run_id: str, info: SiteInfo) -> dict:
 def _built(r: SiteRows) -> dict:
     return {"site_id": r.site_id, "folder": r.folder, "records": r.records, "documents": r.documents,
             "facts": r.facts, "refs": r.refs, "warnings": r.warnings, "missing": dict(r.missing),
-            "extraction": dict(r.extraction), "fallbacks": r.fallbacks,
+            "extraction": dict(r.extraction), "fallbacks": r.fallbacks, "filled": dict(r.filled),
             "newest_date": r.newest_date}
 
 

@@ -111,7 +111,8 @@ def site_report(sid: str, crawl: dict, built: dict, counts: dict, before_docs: i
             "crawl_seconds": round(crawl.get("seconds", 0.0), 2),
             "crawled": mode != "unchanged", "mode": mode, "probe": crawl.get("probe"),
             "exit_reason": (crawl.get("summary") or {}).get("exit_reason"), "blocked": outcomes.get("blocked", 0),
-            "extraction": extraction_shares(built.get("extraction", {}))}
+            "extraction": extraction_shares(built.get("extraction", {})),
+            "filled_by_generic": built.get("filled", {})}
 
 
 def write_report_json(path: Path, report: dict) -> None:
