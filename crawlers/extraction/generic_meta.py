@@ -348,7 +348,7 @@ def _byline_after(main, lengths: dict | None = None) -> str | None:
             return found
         if link_density(el) < 0.5 and (
                 _emphasised(el) and name_like(text) and not _heads_a_list(el)
-                or looks_like_byline(text) and any(_AUTHOR_CLASS.search(t) for t in tokens(el))):
+                or name_like(text) and any(_AUTHOR_CLASS.search(t) for t in tokens(el))):  # an office too
             return text
         seen += 1
         if seen >= _BYLINE_LOOKAHEAD:

@@ -1,4 +1,4 @@
-"""The generic title is the article's heading, never the site's name that heads every page."""
+"""Generic title and byline: the article's heading, never the site's name; an office in an author box."""
 from __future__ import annotations
 
 from crawlers.extraction.extract_generic import extract_generic
@@ -16,3 +16,17 @@ def test_title_shorter_than_the_site_name_is_still_the_title():
     url = "https://huyen.example.vn/2023/03/hop-mat/"
     got = extract_generic(parse_html(PAGE.encode(), url), url)
     assert got["title"] == "Họp mặt ngày 8/3"
+
+
+OFFICE = """<html><head><title>Đối thoại với người dân – Cổng huyện</title></head><body><main>
+<h1>Đối thoại với người dân về thủ tục hành chính</h1>
+<div class="entry"><p>Chiều 5/8, Ủy ban nhân dân huyện tổ chức đối thoại với người dân về thủ tục hành chính đất đai.</p>
+<p>Các ý kiến của người dân được trả lời trực tiếp tại buổi đối thoại, phần còn lại được chuyển cơ quan chuyên môn.</p>
+</div><div class="post-meta"><p>by</p><div class="post-author"><p class="post-author__name">Văn phòng HĐND và UBND huyện</p>
+</div></div></main></body></html>"""
+
+
+def test_an_office_in_an_author_box_is_the_byline():
+    url = "https://huyen.example.vn/2024/08/doi-thoai/"
+    got = extract_generic(parse_html(OFFICE.encode(), url), url)
+    assert got["author"] == "Văn phòng HĐND và UBND huyện"
