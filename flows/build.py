@@ -20,7 +20,6 @@ from transforms.service_index import api_rows
 from transforms.units import default_units
 from transforms.urls import canonical_url, doc_id
 
-
 UNIT_IDS = "unit_ids.jsonl"   # ids of units the site's API answers stated (flows/units.py makes `units` of them)
 
 

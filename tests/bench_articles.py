@@ -89,6 +89,7 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     pages = load(args.dir)
     import trafilatura  # noqa: F401  (imports outside the timing)
+
     from crawlers import extract_page  # noqa: F401
 
     extractors = {"cchc extract": ours, "trafilatura": theirs}

@@ -8,7 +8,15 @@ from pathlib import Path
 
 import pytest
 
-from crawlers.extraction.attachments import DOCX, PDF, XLSX, AttachmentRefused, cell_text, extract_attachment, media_type_of
+from crawlers.extraction.attachments import (
+    DOCX,
+    PDF,
+    XLSX,
+    AttachmentRefused,
+    cell_text,
+    extract_attachment,
+    media_type_of,
+)
 from transforms.text import parse_number
 
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"

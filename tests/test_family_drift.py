@@ -53,7 +53,7 @@ def test_every_article_published_through_the_fallback(drifted):
         want = [t for t in truth if t["site"] == site.id and t["kind"] == "article"]
         assert want, site.id
         got = [by_url.get(canonical_url(t["url"])) for t in want]
-        assert all(d is not None for d in got), (site.id, [t["url"] for t, d in zip(want, got) if d is None])
+        assert all(d is not None for d in got), (site.id, [t["url"] for t, d in zip(want, got, strict=True) if d is None])
         assert {d["extraction"] for d in got} == {"generic"}, site.id
         assert [d["title"] for d in got] == [t["title"] for t in want], site.id
     attachments = [d for d in docs if d["parent_doc_id"]]

@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import pytest
 
-from crawlers.extraction.extract_generic import extract_generic
 from crawlers.extraction import auto as generic
+from crawlers.extraction.extract_generic import extract_generic
 from tests import warc_pages as w
 
 NEWS_SITES = ("sxd-binhdinh", "hocmon-hcm", "tayninh", "baohagiang", "haiphong")

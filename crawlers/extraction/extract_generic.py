@@ -18,10 +18,10 @@ from crawlers.extraction.generic_listing import generic_listing_links
 from crawlers.extraction.generic_meta import (
     in_subtree,
     link_density,
-    starts_with_link,
     parse_author,
     parse_date_text,
     parse_summary,
+    starts_with_link,
     strip_chrome,
 )
 from crawlers.extraction.html import BLOCKS, paragraphs_of, tables_of, text_lengths, text_of

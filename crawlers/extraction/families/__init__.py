@@ -5,8 +5,8 @@ crawlers.extraction.auto); an unknown value is an error, never a silent default.
 """
 from __future__ import annotations
 
-from crawlers.extraction.family import Family
 from crawlers.extraction.families import cityportal, liferay, national, newspaper, nukeviet, sharepoint, stats
+from crawlers.extraction.family import Family
 
 FAMILIES: dict[str, Family] = {m.FAMILY.name: m.FAMILY
                                for m in (nukeviet, liferay, sharepoint, newspaper, cityportal, stats, national)}
