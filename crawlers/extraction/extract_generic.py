@@ -25,8 +25,8 @@ from crawlers.extraction.generic_meta import (
     strip_chrome,
 )
 from crawlers.extraction.html import BLOCKS, paragraphs_of, tables_of, text_lengths, text_of
-from crawlers.extraction.structured_meta import date_conflict, marked_author
 from crawlers.extraction.main_text import choose, library_paragraphs, read_by_library
+from crawlers.extraction.structured_meta import date_conflict, marked_author
 from transforms.text import clean, fold
 
 __all__ = ["detect_family", "extract_generic", "generic_listing_links"]
