@@ -182,6 +182,11 @@ def _candidates(st: _Sentence, inherited: str | None, warnings: list[str]) -> li
         ind = _index_of(topic_here, "points")
         if ind and (value_of(m.group("v"), "points") or 0) >= 40:    # an index, not a component or a count
             take(Cand(ind, *m.span("v"), m.group("v"), "percent" if ind == "sipas" else "points"))
+    for _, b, cue in st.cues:                              # "Bắc Ninh có Chỉ số CCHC 89,19%"
+        m = R.BARE.match(s, b) if cue in ("par", "sipas") else None
+        if m:
+            unit = "percent" if m.group("u") == "%" or cue == "sipas" else "points"
+            take(Cand(_index_of(cue, unit), *m.span("v"), m.group("v"), unit))
     for men in st.mentions:                                # "Sở Tài chính 90,1%", "Long An: 89,12%"
         m = R.BARE.match(s, men.end) if men.kind in NAMED else None
         if not m:
