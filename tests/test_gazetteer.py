@@ -230,3 +230,21 @@ def test_world_agency_names_are_canonical(g):
     for name, abbr in agencies.items():
         assert g.find_agency(name) == name
         assert g.agency_abbreviation(name) == abbr
+
+
+@pytest.mark.parametrize("name, canonical", [
+    ("Công an tỉnh Nam Định", "Công an tỉnh"), ("BHXH tỉnh", "Bảo hiểm xã hội tỉnh"),
+    ("Văn phòng Đoàn đại biểu Quốc hội và Hội đồng nhân dân tỉnh", "Văn phòng Đoàn ĐBQH và HĐND tỉnh"),
+    ("Đài PT-TH tỉnh", "Đài Phát thanh và Truyền hình tỉnh"), ("BQL KCNC", "Ban Quản lý Khu công nghệ cao"),
+])
+def test_find_provincial_units_that_are_not_a_so(g, name, canonical):
+    assert g.find_agency(name) == canonical
+
+
+def test_ministries(g):
+    text = "Bộ Tư pháp dẫn đầu; Bộ KH&ĐT và Ngân hàng Nhà nước Việt Nam theo sau; bộ y tế viết thường; Sở Tư pháp."
+    assert [(c, text[a:b]) for c, a, b in g.ministries_in(text)] == [
+        ("Bộ Tư pháp", "Bộ Tư pháp"), ("Bộ Kế hoạch và Đầu tư", "Bộ KH&ĐT"),
+        ("Ngân hàng Nhà nước Việt Nam", "Ngân hàng Nhà nước Việt Nam")]
+    assert g.find_ministry("Bộ LĐ-TB&XH") == "Bộ Lao động - Thương binh và Xã hội"
+    assert g.find_ministry("Sở Tư pháp") is None and g.find_agency("Bộ Tư pháp") is None
