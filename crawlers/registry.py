@@ -59,6 +59,8 @@ def load_registry(path: Path) -> list[Site]:
     tables = data.get("site", [])
     if not isinstance(tables, list) or not all(isinstance(t, dict) for t in tables):
         raise RegistryError(f"{path.name}: 'site' must be an array of tables ([[site]])")
+    if not tables:  # a run over no site would publish an empty release as if all were well
+        raise RegistryError(f"{path.name}: no sites: the registry needs at least one [[site]] table")
     sites: list[Site] = []
     seen: set[str] = set()
     for n, table in enumerate(tables, start=1):

@@ -15,6 +15,7 @@ import logging
 import os
 import struct
 import zipfile
+import zlib
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -216,6 +217,45 @@ def _save_index(f: Path, found: list, root) -> None:
     tmp = p.with_suffix(f".{os.getpid()}.tmp")
     tmp.write_text(json.dumps(found), encoding="utf-8")
     os.replace(tmp, p)  # atomic: a concurrent process reads the whole index or none
+
+
+class ArchiveError(Exception):
+    """A replay path that holds no archive, or a file that is none; str(e) is one line naming it."""
+
+
+def check_archives(paths) -> None:
+    """Every path holds at least one archive, and every archive file starts as one (WARC record or WACZ zip).
+    A wrong file in the replay set is a user mistake, said before any crawl starts."""
+    for p in map(Path, paths):
+        files = _archive_files(p)
+        if not files:
+            raise ArchiveError(f"no WARC or WACZ file in {p}")
+        for f in files:
+            problem = _not_an_archive(f)
+            if problem:
+                raise ArchiveError(f"{f} is not a {problem}")
+
+
+def _not_an_archive(f: Path) -> str | None:
+    """What is wrong with the start of f as an archive, or None."""
+    if f.name.lower().endswith(".wacz"):
+        try:
+            with zipfile.ZipFile(f) as zf:
+                if any(n.lower().endswith(WARC_SUFFIXES) for n in zf.namelist()):
+                    return None
+        except (zipfile.BadZipFile, OSError):
+            return "WACZ file (not a zip archive)"
+        return "WACZ file (the zip holds no WARC file)"
+    with open(f, "rb") as fh:
+        head = fh.read(65536)
+    if not head:
+        return "WARC file (it is empty)"
+    if head[:2] == b"\x1f\x8b":
+        try:
+            head = zlib.decompressobj(16 + zlib.MAX_WBITS).decompress(head, 16)
+        except zlib.error:
+            return "WARC file (damaged gzip data at byte 0)"
+    return None if head.startswith(b"WARC/") else "WARC file (it does not start with a WARC record)"
 
 
 def archive_signature(paths) -> tuple:

@@ -33,6 +33,43 @@ EXAMPLES = {
 }
 
 
+class _Parser(argparse.ArgumentParser):
+    """A mistake in the arguments is one line too (argparse would print its usage first)."""
+
+    def error(self, message: str):
+        self.exit(2, f"{self.prog}: {message}\n")
+
+
+def _at_least_one(text: str) -> int:
+    try:
+        n = int(text)
+    except ValueError:
+        n = 0
+    if n < 1:
+        raise argparse.ArgumentTypeError(f"must be a whole number of at least 1, got {text!r}")
+    return n
+
+
+def _days(text: str) -> float:
+    try:
+        n = float(text)
+    except ValueError:
+        n = -1.0
+    if not n >= 0:
+        raise argparse.ArgumentTypeError(f"must be a number of days, 0 or more, got {text!r}")
+    return n
+
+
+def _port(text: str) -> int:
+    try:
+        n = int(text)
+    except ValueError:
+        n = 0
+    if not 1 <= n <= 65535:
+        raise argparse.ArgumentTypeError(f"{text} is not a port number (1-65535)")
+    return n
+
+
 class _Version(argparse.Action):
     """--version: the package and the data schema version (imported only when asked: pyarrow is slow to load)."""
 
@@ -52,7 +89,7 @@ class _Version(argparse.Action):
 
 
 def _parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="cchc", description="Vietnam administrative reform open data pipeline",
+    p = _Parser(prog="cchc", description="Vietnam administrative reform open data pipeline",
                                 epilog="run `cchc COMMAND --help` for the options and an example of each command")
     p.add_argument("--version", action=_Version)
     sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
@@ -75,8 +112,12 @@ def _parser() -> argparse.ArgumentParser:
                    help="where crawls and transforms run (default: %(default)s)")
     r.add_argument("--dask-address", default=None,
                    help="scheduler address of an existing Dask cluster (default: a local one)")
-    r.add_argument("--workers", type=int, default=2, help="sites crawled at once (default: %(default)s)")
-    r.add_argument("--max-pages", type=int, default=None, help="requests per site (default: the CCHC_MAX_PAGES setting, 20000)")
+    r.add_argument("--workers", type=_at_least_one, default=2, help="sites crawled at once (default: %(default)s)")
+    r.add_argument("--keep", type=_at_least_one, default=14, metavar="N",
+                   help="releases kept after a successful publish, the published one included (default: %(default)s)")
+    r.add_argument("--keep-raw-days", type=_days, default=None, metavar="DAYS",
+                   help="remove the raw WARC of runs older than this after a successful publish (default: keep all)")
+    r.add_argument("--max-pages", type=_at_least_one, default=None, help="requests per site (default: the CCHC_MAX_PAGES setting, 20000)")
 
     q = command("query", "read-only SQL over the published tables (DuckDB)")
     q.add_argument("sql", help="one SELECT, WITH, DESCRIBE, SHOW or EXPLAIN statement")
@@ -92,7 +133,7 @@ def _parser() -> argparse.ArgumentParser:
     lake(s, "lake folder or fsspec URL")
     s.add_argument("--host", default="127.0.0.1",
                    help="address to listen on; anything but loopback is reachable by others (default: %(default)s)")
-    s.add_argument("--port", type=int, default=8001, help="port to listen on (default: %(default)s)")
+    s.add_argument("--port", type=_port, default=8001, help="port to listen on (default: %(default)s)")
 
     rep = command("report", "write a static HTML report with rankings, charts and freshness")
     lake(rep, "lake folder or fsspec URL")
@@ -152,10 +193,19 @@ def main(argv: list[str] | None = None, exiting: bool = False) -> int:
     except UserError as e:
         print(f"cchc {args.command}: {e}", file=sys.stderr)
         return 2
+    except OSError as e:  # a file or folder the user named cannot be read or written (permissions, full disk)
+        print(f"cchc {args.command}: {_os_error(e)}", file=sys.stderr)
+        return 2
     except KeyboardInterrupt:
         print("cchc: interrupted", file=sys.stderr)
         return 130
     return 2
+
+
+def _os_error(e: OSError) -> str:
+    if e.filename is not None and e.strerror:
+        return f"{e.filename}: {e.strerror}"
+    return " ".join(str(e).split()) or type(e).__name__
 
 
 def entry() -> None:

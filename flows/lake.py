@@ -1,8 +1,10 @@
 """The lake's layout and its table I/O. Only flows/ reads and writes the lake.
 
-    <lake>/raw/<run_id>/<site_id>.warc.gz     every response of every run (never deleted)
+    <lake>/raw/<run_id>/<site_id>.warc.gz     every response of every run (kept, unless --keep-raw-days)
     <lake>/work/<run_id>/<site_id>/           records.jsonl, crawl_log.jsonl, summary.json, rows/*.parquet
+                                              (the last published run's only: earlier ones go at a publish)
     <lake>/releases/<run_id>/                 an immutable release: <table>/part-0.parquet, datapackage.json, ...
+                                              (the --keep newest, 14 by default, and the published one)
     <lake>/published -> releases/<run_id>     symlink, swapped atomically (os.replace) on publish
     <lake>/runs/<run_id>/run_report.json      every run's report, published or not
 
@@ -53,6 +55,14 @@ class Lake:
         for sub in ("raw", "work", "releases", "runs"):
             (self.root / sub).mkdir(parents=True, exist_ok=True)
 
+    def check_writable(self) -> None:
+        """Raise OSError now, before a run starts, if the lake or one of its folders cannot be written."""
+        self.ensure()
+        for folder in (self.root, *(self.root / sub for sub in ("raw", "work", "releases", "runs"))):
+            probe = folder / f".write-check-{os.getpid()}"
+            probe.touch()
+            probe.unlink()
+
     # --- the current release -------------------------------------------------
     def current_release(self) -> Path | None:
         p = self.published
@@ -84,6 +94,33 @@ class Lake:
             removed.append(p.name)
         return removed
 
+    # --- retention ---------------------------------------------------------------
+    def prune(self, run_id: str, keep: int, keep_raw_days: float | None, now: dt.datetime) -> dict[str, list[str]]:
+        """After run_id published: remove releases beyond the `keep` newest (never the published one), the work
+        folders of earlier runs (this run's stays for inspection until the next publish), and, only when
+        keep_raw_days is given, the raw WARC of runs older than that (never this run's). Run reports stay.
+        Returns the run ids removed from each folder."""
+        current = self.current_release()
+        releases = [p for p in self.releases() if p.name != run_id]
+        releases = sorted(releases, key=lambda p: p.name)
+        kept = {p.name for p in releases[max(0, len(releases) - (keep - 1)):]} if keep > 1 else set()
+        removed: dict[str, list[str]] = {"releases": [], "work": [], "raw": []}
+        for p in releases:
+            if p.name not in kept and p != current:
+                shutil.rmtree(p, ignore_errors=True)
+                removed["releases"].append(p.name)
+        for p in _folders(self.root / "work"):
+            if p.name != run_id:
+                shutil.rmtree(p, ignore_errors=True)
+                removed["work"].append(p.name)
+        if keep_raw_days is not None:
+            cutoff = now - dt.timedelta(days=keep_raw_days)
+            for p in _folders(self.root / "raw"):
+                if p.name != run_id and _run_time(p) < cutoff:
+                    shutil.rmtree(p, ignore_errors=True)
+                    removed["raw"].append(p.name)
+        return removed
+
     # --- publishing ------------------------------------------------------------
     def swap_published(self, run_id: str) -> None:
         """Point published/ at releases/<run_id> in one atomic rename."""
@@ -95,6 +132,18 @@ class Lake:
             # A real folder from an older layout: keep it as a release rather than lose it.
             shutil.move(str(self.published), str(self.root / "releases" / f"legacy-{dt.datetime.now():%Y%m%d%H%M%S}"))
         os.replace(tmp, self.published)
+
+
+def _folders(base: Path) -> list[Path]:
+    return sorted(p for p in base.iterdir() if p.is_dir() and not p.name.startswith(".")) if base.exists() else []
+
+
+def _run_time(folder: Path) -> dt.datetime:
+    """When a run started: its id (UTC, %Y%m%dT%H%M%SZ[-n]), else the folder's modification time."""
+    try:
+        return dt.datetime.strptime(folder.name[:16], "%Y%m%dT%H%M%SZ").replace(tzinfo=dt.UTC)
+    except ValueError:
+        return dt.datetime.fromtimestamp(folder.stat().st_mtime, dt.UTC)
 
 
 def conform(table: str, t: pa.Table) -> pa.Table:
@@ -119,6 +168,30 @@ def write_table(folder: Path, table: str, rows: list[dict] | pa.Table, sort_by: 
     out.mkdir(parents=True, exist_ok=True)
     pq.write_table(t, out / "part-0.parquet", compression="zstd")
     return out
+
+
+def relative_paths(value, root: Path, paths: list[str]):
+    """value (a report: dicts, lists, strings) with every absolute path of the lake, or of `paths` (the registry
+    and archives a run read), written relative to the lake root: a published file is read on other machines."""
+    root = Path(root)
+    subs = {str(root) + os.sep: "", str(root): "."}
+    for p in paths:
+        subs[str(p)] = os.path.relpath(p, root)
+    order = sorted(subs, key=len, reverse=True)
+
+    def fix(v):
+        if isinstance(v, str):
+            for old in order:
+                if old in v:
+                    v = v.replace(old, subs[old])
+            return v
+        if isinstance(v, dict):
+            return {fix(k): fix(x) for k, x in v.items()}
+        if isinstance(v, (list, tuple)):
+            return [fix(x) for x in v]
+        return v
+
+    return fix(value)
 
 
 def read_jsonl(path: Path):

@@ -23,11 +23,12 @@ from prefect.task_runners import ThreadPoolTaskRunner
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
+from crawlers.replay import ArchiveError, check_archives
 from crawlers.registry import RegistryError, Site, default_registry_path, load_registry
 from flows.build import SiteRows, build_probed_site, build_site
 from flows.crawl import crawl_site
 from flows.errors import UserError
-from flows.lake import Lake, read_jsonl
+from flows.lake import Lake, read_jsonl, relative_paths
 from flows.prefect_api import EarlyApi, using
 from flows.publish import PublishError, assemble, publish
 from flows.remote import working_lake
@@ -84,18 +85,32 @@ def _built(r: SiteRows) -> dict:
 @contextmanager
 def lake_lock(lake: Lake):
     """One run at a time per lake: a second concurrent run would publish over the first."""
-    lake.root.mkdir(parents=True, exist_ok=True)
-    fh = open(lake.root / ".lock", "w")
+    try:
+        lake.root.mkdir(parents=True, exist_ok=True)
+        fh = open(lake.root / ".lock", "w")
+    except OSError as e:
+        raise UserError(f"cannot write to the lake {lake.root}: {lake_problem(lake, e)}") from e
     try:
         fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
     except BlockingIOError as e:
         fh.close()
         raise UserError(f"another run holds the lake {lake.root}") from e
     try:
+        try:
+            lake.check_writable()
+        except OSError as e:
+            raise UserError(f"cannot write to the lake {lake.root}: {lake_problem(lake, e)}") from e
         yield
     finally:
         fcntl.flock(fh, fcntl.LOCK_UN)
         fh.close()
+
+
+def lake_problem(lake: Lake, e: OSError) -> str:
+    """Why the lake cannot be written, in a few words: the error, and the path when it is not the lake's root."""
+    path = Path(e.filename) if e.filename else lake.root
+    what = "not a folder" if path.exists() and not path.is_dir() else (e.strerror or str(e))
+    return what if path == lake.root else f"{what} ({path})"
 
 
 def new_run_id(lake: Lake) -> str:
@@ -149,7 +164,8 @@ def _crawl_outcomes(lake: Lake, run_id: str, sid: str) -> tuple[Counter, set[str
 
 @flow(name="cchc-nightly", log_prints=False)
 def nightly(lake_root: str, sites_file: str, site_ids: list[str] | None = None, replay: list[str] | None = None,
-            full: bool = False, show_progress: bool = True, max_pages: int | None = None) -> dict:
+            full: bool = False, show_progress: bool = True, max_pages: int | None = None, keep: int = 14,
+            keep_raw_days: float | None = None) -> dict:
     t0 = time.monotonic()
     lake = Lake(lake_root)
     lake.ensure()
@@ -203,6 +219,8 @@ def nightly(lake_root: str, sites_file: str, site_ids: list[str] | None = None, 
         report["sites"].append(s)
         report["alarms"].extend(s["alarms"])
     report["alarms"].extend(merged.warnings)
+    # Paths relative to the lake: the report is published, and read on other machines.
+    report = relative_paths(report, lake.root, [sites_file, *(replay or [])])
     report["finished_at"] = dt.datetime.now(dt.UTC).isoformat()
     report["seconds"] = round(time.monotonic() - t0, 2)
     try:
@@ -210,10 +228,18 @@ def nightly(lake_root: str, sites_file: str, site_ids: list[str] | None = None, 
         report["status"] = "published"
     except PublishError as e:
         report["status"] = f"not published: {e}"
+    retain(lake, report, keep, keep_raw_days)
     report["stage_seconds"] = {"crawl_and_transform": round(t_crawl - t0, 2), "merge": round(t_merge - t_crawl, 2),
                                "validate_and_publish": round(time.monotonic() - t_merge, 2)}
     write_report_json(lake.run_dir(run_id) / "run_report.json", report)
     return report
+
+
+def retain(lake: Lake, report: dict, keep: int, keep_raw_days: float | None) -> None:
+    """Retention after a successful publish (never after a failed run: its folders are what explains it)."""
+    if report.get("status") != "published":
+        return
+    report["retention"] = lake.prune(report["run_id"], keep, keep_raw_days, dt.datetime.now(dt.UTC))
 
 
 def run_command(args, api: EarlyApi | None = None) -> int:
@@ -235,13 +261,18 @@ def run_command(args, api: EarlyApi | None = None) -> int:
         missing = [str(p) for p in args.replay if not Path(p).exists()]
         if missing:
             raise UserError(f"replay archive not found: {missing[0]}")
+        try:
+            check_archives(args.replay)
+        except (ArchiveError, OSError) as e:
+            raise UserError(f"replay: {e}") from e
         replay = [str(Path(p).resolve()) for p in args.replay]
     flow_fn = nightly.with_options(task_runner=_task_runner(args))
     with working_lake(args.lake, publish_back=True) as (local, record_run):
         lake = Lake(local)
         with lake_lock(lake), using(api):
             report = flow_fn(str(lake.root), str(sites_file.resolve()), ids, replay, args.full,
-                             show_progress=os.environ.get("CCHC_NO_PROGRESS") is None, max_pages=args.max_pages)
+                             show_progress=os.environ.get("CCHC_NO_PROGRESS") is None, max_pages=args.max_pages,
+                             keep=args.keep, keep_raw_days=args.keep_raw_days)
         record_run(report["run_id"])
     print_summary(report)
     return 0 if report["status"] == "published" else 1

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import asyncio
+import errno
 import json
 import socket
 import sys
@@ -136,14 +137,22 @@ def make_datasette(lake: str | Path):
     return ds
 
 
-def _port_free(host: str, port: int) -> bool:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+def _cannot_listen(host: str, port: int) -> str | None:
+    """Why the server could not listen on host:port (None: it can). A host that does not resolve or is not
+    this machine's is said as such, not as a port in use."""
+    try:
+        family, kind, proto, _, addr = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)[0]
+    except (socket.gaierror, UnicodeError) as e:
+        return f"cannot serve on host {host!r}: {getattr(e, 'strerror', None) or e}"
+    with socket.socket(family, kind, proto) as s:
         s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         try:
-            s.bind((host, port))
-        except OSError:
-            return False
-    return True
+            s.bind(addr)
+        except OSError as e:
+            if e.errno == errno.EADDRINUSE:
+                return f"port {port} on {host} is in use: pass --port"
+            return f"cannot serve on host {host!r} port {port}: {e.strerror or e}"
+    return None
 
 
 def serve_command(args) -> int:
@@ -151,8 +160,9 @@ def serve_command(args) -> int:
 
     from flows.errors import UserError
 
-    if not _port_free(args.host, args.port):
-        raise UserError(f"port {args.port} on {args.host} is in use: pass --port")
+    problem = _cannot_listen(args.host, args.port)
+    if problem:
+        raise UserError(problem)
     from flows.serve_guard import bind_warning
 
     ds = make_datasette(args.lake)
