@@ -11,12 +11,14 @@ from __future__ import annotations
 import copy
 import re
 
+import lxml.etree
 import lxml.html
 
 from crawlers.extraction.attachment_links import attachment_links
 from crawlers.extraction.generic_listing import generic_listing_links
 from crawlers.extraction.generic_meta import (
     in_subtree,
+    is_chrome,
     link_density,
     parse_author,
     parse_date_text,
@@ -110,6 +112,8 @@ def detect_family(tree, url: str, markup: str | None = None) -> str | None:
     return None
 
 
+_NEVER_TEXT = ("script", "style", "noscript", "template", "svg", "iframe", "object", "embed", "video", "audio",
+               "canvas", "map", "select", "textarea", "button", "input")
 _CLIMB = 2.0  # a parent must hold this many times the block's paragraph text
 _TEASERS = 3  # linked items that make a block a teaser list
 _TEASER_DISCOUNT = 0.2
@@ -119,15 +123,14 @@ _BEFORE_TITLE = 300  # characters of labels and breadcrumbs a heading may follow
 
 # --- main block ----------------------------------------------------------------------------------------------------
 def _own_text(el, lengths) -> tuple[int, int]:
-    """(text length, link text length) of text directly in `el` and its inline children."""
+    """(text length, link text length) of text directly in `el` and its inline children: its lengths less
+    its block children's."""
     length, links = lengths
-    total = len(clean(el.text))
-    inline = 0
+    total, inline = length.get(el, 0), links.get(el, 0)
     for child in el:
-        if isinstance(child.tag, str) and child.tag not in BLOCKS and child.tag not in ("script", "style"):
-            total += length.get(child, 0)
-            inline += links.get(child, 0)
-        total += len(clean(child.tail))
+        if isinstance(child.tag, str) and child.tag in BLOCKS:
+            total -= length.get(child, 0)
+            inline -= links.get(child, 0)
     return total, inline
 
 
@@ -316,10 +319,17 @@ def element_with_text(tree, text: str):
 def extract_generic(tree, url: str) -> dict:
     """Title, date text, author, summary, paragraphs, tables and attachments of an unknown CMS's article."""
     work = copy.deepcopy(tree)
+    # What is never text goes before either reading: the library works on a copy of this one.
+    lxml.etree.strip_elements(work, *_NEVER_TEXT, "nav", "aside", "menu", with_tail=False)
+    for el in list(work.iter("footer", "header")):
+        if is_chrome(el):  # the page's own header and footer, not an article's
+            el.drop_tree()
     body = work.find("body")
     if body is None:
         body = work
-    lengths = strip_chrome(body)
+    lengths = strip_chrome(body, links_only=True)  # menus and link lists: the library's work shrinks
+    library = library_paragraphs(work)
+    lengths = strip_chrome(body, lengths)
     main = _main_block(body, lengths)
     title, title_el = parse_title(tree, main)
     if title_el is not None and title_el.getroottree().getroot() is not tree.getroottree().getroot():
@@ -331,8 +341,7 @@ def extract_generic(tree, url: str) -> dict:
     summary = parse_summary(work, main, work_title)
     paras = _paragraphs(main, work_title, title, summary, date_text)
     author, paras = parse_author(main, paras, work_title, lengths[0])
-    author = marked_author(tree) or author  # a marked byline names the author; a "Nguồn" line, a source
-    library = library_paragraphs(tree)
+    author = marked_author(tree, work) or author  # a marked byline names the author; a "Nguồn" line, a source
     paras, source = choose(paras, library, title, summary, date_text, author, teaser_texts(body, lengths[0]))
     if source == "library" and summary and not read_by_library(summary, library):
         summary = None

@@ -24,6 +24,8 @@ _CHROME = re.compile(
 )
 _SUMMARY = re.compile(r"(?:^|[-_])(?:sapo|lead|summary|hometext|tomtat|tom-tat|mo-ta|abstract|intro|chapeau|"
                       r"description|desc)(?:$|[-_])", re.I)
+_SUMMARY_WORDS = ("sapo", "lead", "summary", "hometext", "tomtat", "tom-tat", "mo-ta", "abstract", "intro",
+                  "chapeau", "desc")
 _AUTHOR_CLASS = re.compile(r"(?:^|[-_])(?:author|tac-gia|tacgia|byline|nguon|source|writer)(?:$|[-_])", re.I)
 # "Tác giả: X", "Nguồn. X", "Bài và ảnh: X" need their punctuation; "Theo X" / "Nguồn X" need X to look like a name.
 _LABELLED = re.compile(r"^(?:tác giả(?: bài viết)?|người viết|bài(?: và ảnh)?|nguồn(?: tin)?)\s*[:.]\s*(.{1,80})$", re.I)
@@ -32,6 +34,7 @@ _WORDED_DATE = re.compile(r"(?<!\d)\d{1,2}\D{2,20}\d{4}(?!\d)")  # a day, a mont
 DATE = re.compile(r"(?<!\d)\d{1,2}\s*[/.\-]\s*\d{1,2}\s*[/.\-]\s*\d{4}(?!\d)")
 _TIME_AFTER = re.compile(r"^\s*[|,\-–]?\s*\d{1,2}\s*[:hg]\s*\d{2}")
 _CHROME_TAGS = ("nav", "aside", "form")
+_LINK_BOX = 0.6  # share of a box's text in links that makes it a menu or a link list
 _OWN_SHARE = 0.4  # share of the page's unlinked text that makes a box the article's container
 _ITEM_TAGS = ("article", "section", "main", "li")  # an item's <header> holds its title and date
 _MIN_LEAD = 40  # a lead is a sentence or more, not a label
@@ -60,14 +63,15 @@ def _chrome_token(token: str) -> bool:
     return _CHROME.match(token) is not None  # class names repeat on a page: matched once each
 
 
-def strip_chrome(body) -> tuple[dict, dict]:
+def strip_chrome(body, lengths: tuple[dict, dict] | None = None, links_only: bool = False) -> tuple[dict, dict]:
     """Drop chrome elements (by tag, or by a chrome-like name) from a working copy of the page; return the
     text lengths (crawlers.extraction.html.text_lengths) of what is left.
 
     A name is a guess: a box that holds most of the page's text, or much of its unlinked text, is the
     article's own container whatever its name says ("content-with-sidebar", WordPress's `tag-<slug>` post
-    classes, Blogger's `widget Blog`), so it stays."""
-    lengths = text_lengths(body)
+    classes, Blogger's `widget Blog`), so it stays. `links_only`: only boxes that are mostly links (menus,
+    link lists), which no reading of the page takes for text; `lengths` from that first pass go on."""
+    lengths = lengths or text_lengths(body)
     length, links = lengths
     whole = length.get(body, 0) or 1
     prose = whole - links.get(body, 0)
@@ -78,7 +82,8 @@ def strip_chrome(body) -> tuple[dict, dict]:
                 continue
             n = length.get(el, 0)
             if is_chrome(el) and n < 0.5 * whole and (n - links.get(el, 0) < _OWN_SHARE * prose
-                                                       or el.tag in _CHROME_TAGS):
+                                                       or el.tag in _CHROME_TAGS) \
+                    and (not links_only or links.get(el, 0) > _LINK_BOX * n):
                 forget(lengths, el)
                 el.drop_tree()
             else:
@@ -100,61 +105,55 @@ def link_density(el, lengths: tuple[dict, dict] | None = None) -> float:
 
 
 # --- date ---------------------------------------------------------------------------------------------------------
-def _text_nodes(root) -> list[tuple[object, str]]:
-    """(element, raw text) for every visible text and tail string, in document order (cleaned by the
-    caller, only where it looks)."""
+_AFTER_NODES, _BEFORE_NODES = 80, 40  # text strings looked at after and before the anchor
+_NO_TEXT = frozenset({"script", "style", "noscript", "template", "title", "head"})
+
+
+def _visible(strings) -> list[str]:
+    """The strings (lxml smart strings) that are visible text, cleaned; the text inside a script, style
+    or the head is not (the text after one is)."""
     out = []
-    for el in root.iter():
-        if not isinstance(el.tag, str) or el.tag in ("script", "style", "title", "head"):
+    for t in strings:
+        owner = t.getparent()
+        if owner is not None and not t.is_tail and owner.tag in _NO_TEXT:
             continue
-        if el.text and not el.text.isspace():
-            out.append((el, el.text))
-        if el.tail and not el.tail.isspace():
-            parent = el.getparent()
-            if parent is not None:
-                out.append((parent, el.tail))
+        out.append(clean(t))
     return out
 
 
 def _date_near(tree, anchor, within: bool = False) -> str | None:
+    """The first short line stating a date after `anchor` (before the first long text), else in the few
+    hundred characters before it; `within`: from the anchor's own start. Text strings come from lxml's
+    XPath axes, so that the page is not walked in Python."""
     if anchor is None:
         return None
-    nodes = _text_nodes(tree.find("body") if tree.find("body") is not None else tree)
-    members = set(anchor.iter())
-    inside = [i for i, (el, _) in enumerate(nodes) if el in members]
-    if not inside:
-        return None
-    cleaned: dict[int, str] = {}
-
-    def text(i: int) -> str:
-        if i not in cleaned:
-            cleaned[i] = clean(nodes[i][1])
-        return cleaned[i]
-
-    start, end = inside[0], (inside[0] if within else inside[-1] + 1)
-    after, before = [], []
-    for i in range(end, len(nodes)):
-        if len(text(i)) >= 100:
+    head = "(descendant::text() | following::text())" if within else "following::text()"
+    after = _visible(anchor.xpath(f"{head}[normalize-space()][position() <= {_AFTER_NODES}]"))
+    # position() on a reverse axis counts back from the anchor: the nearest strings, in document order
+    before = _visible(anchor.xpath(f"preceding::text()[normalize-space()][position() <= {_BEFORE_NODES}]"))[::-1]
+    if within:
+        before = []
+    nodes: list[str] = []
+    for line in after:
+        if len(line) >= 100:
             break
-        after.append(i)
-    seen = 0
-    for i in range(start - 1, -1, -1):
-        seen += len(text(i))
+        nodes.append(line)
+    n_after, seen = len(nodes), 0
+    for line in before:
+        seen += len(line)
         if seen > 300:
             break
-        before.append(i)
-    for i in after + before:
-        line = text(i)
-        if len(line) > 80:
+        nodes.append(line)
+    for i, line in enumerate(nodes):
+        if not line or len(line) > 80:
             continue
         m = DATE.search(line)
         if m is None and _WORDED_DATE.search(line) and parse_date(line)[0] is not None:
             return line  # "Ngày 28 tháng 4 năm 2022", "28 Tháng Tư, 2022", "April 28, 2022"
         if m:
-            if not _TIME_AFTER.search(line[m.end():]) and i + 1 < len(nodes):
-                nxt = text(i + 1)
-                if _TIME_AFTER.match(nxt) and len(nxt) <= 12:
-                    line = f"{line} {nxt}"
+            nxt = after[i + 1] if i + 1 < n_after else ""
+            if not _TIME_AFTER.search(line[m.end():]) and _TIME_AFTER.match(nxt) and len(nxt) <= 12:
+                line = f"{line} {nxt}"
             return line
     return None
 
@@ -188,11 +187,24 @@ def _summary_token(token: str) -> bool:
     return _SUMMARY.search(token) is not None
 
 
+def named(root, words: tuple[str, ...]):
+    """Elements under `root` whose class or id contains one of `words` (case folded), in document order."""
+    out = []
+    for el in root.xpath(".//*[@class or @id]"):
+        name = _name_of(el)
+        if name and any(w in name for w in words):
+            out.append(el)
+    return out
+
+
+def _name_of(el) -> str:
+    return ((el.get("class") or "") + " " + (el.get("id") or "")).lower()
+
+
 def _named_summary(work, main) -> str | None:
     main_len = len(text_of(main)) if main is not None else 0
-    for el in work.iter():
-        if isinstance(el.tag, str) and el.tag not in ("meta", "body", "html") and any(
-                _summary_token(t) for t in tokens(el)):
+    for el in named(work, _SUMMARY_WORDS):
+        if el.tag not in ("meta", "body", "html") and any(_summary_token(t) for t in tokens(el)):
             if main is not None and (in_subtree(el, main) or in_subtree(main, el)):
                 continue  # inside the text, or a box around it whose name says "description"
             text = text_of(el)

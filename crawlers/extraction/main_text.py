@@ -39,11 +39,15 @@ def library_paragraphs(tree) -> list[str]:
     return [p for p in (clean(line) for line in (text or "").split("\n")) if p]
 
 
-def _shingles(paras: list[str], n: int = 4) -> Counter:
-    toks = _TOKEN.findall(" ".join(paras).lower())
-    if len(toks) < n:
-        return Counter([tuple(toks)]) if toks else Counter()
-    return Counter(tuple(toks[i:i + n]) for i in range(len(toks) - n + 1))
+def _grams(toks: list[str]) -> list[tuple]:
+    """Overlapping 4-token shingles (one shorter shingle for 1-3 tokens), tuples built by zip in C."""
+    if len(toks) < 4:
+        return [tuple(toks)] if toks else []
+    return list(zip(toks, toks[1:], toks[2:], toks[3:]))
+
+
+def _shingles(paras: list[str]) -> set:
+    return set(_grams(_TOKEN.findall(" ".join(paras).lower())))
 
 
 def _words(paras: list[str]) -> Counter:
@@ -67,21 +71,24 @@ def _ours_agrees(ours: list[str], theirs: list[str]) -> bool:
     return extra <= (1 - AGREE) * sum(a.values()) + _SLACK_WORDS
 
 
-def _is_accounted(line: str, known: set[str], date_key: str, author_key: str) -> bool:
-    """The title or lead again, a short line stating the date line, or the byline."""
-    if len(line) > _PROSE * 12:  # a long paragraph is none of these
+def _is_accounted(line: str, known: dict[str, int], date_key: str, author_key: str) -> bool:
+    """The title or lead again (`known`: their keys and lengths), a short line stating the date line, or
+    the byline. Lengths first: folding every paragraph of a long page costs more than the rest of this."""
+    n = len(line)
+    near_known = any(abs(n - k) <= 10 for k in known.values())
+    if not (near_known or n <= 80 or author_key and n <= len(author_key) + 20):
         return False
     key = fold(line)
-    if key in known:
+    if near_known and key in known:
         return True
-    if date_key and len(line) <= 80 and date_key in key:
+    if date_key and n <= 80 and date_key in key:
         return True
-    return bool(author_key) and len(line) <= len(author_key) + 20 and author_key in key
+    return bool(author_key) and n <= len(author_key) + 20 and author_key in key
 
 
 def _missing_prose(theirs: list[str], ours: list[str]) -> float:
     """Share of the library's text in sentence-long lines our reading lacks (a body we cut short)."""
-    have = set(_shingles(ours))
+    have = _shingles(ours)
     total = sum(len(p) for p in theirs) or 1
     missing = 0
     for line in theirs:
@@ -91,9 +98,8 @@ def _missing_prose(theirs: list[str], ours: list[str]) -> float:
 
 
 def _mostly_in(line: str, grams: set) -> bool:
-    toks = _TOKEN.findall(line.lower())
-    own = [tuple(toks[i:i + 4]) for i in range(len(toks) - 3)] or [tuple(toks)]
-    return sum(g in grams for g in own) >= 0.5 * len(own)
+    own = _grams(_TOKEN.findall(line.lower()))
+    return bool(own) and len(grams.intersection(own)) >= 0.5 * len(set(own))
 
 
 def choose(ours: list[str], theirs: list[str], title: str | None, summary: str | None,
@@ -102,9 +108,9 @@ def choose(ours: list[str], theirs: list[str], title: str | None, summary: str |
     lead, date line, byline) or that lie in what we set aside (`aside`: teaser lists) are dropped first.
     Ours stands unless it holds much the library did not read (a box beside the text) or lacks sentences
     the library read (a body split over blocks)."""
-    known = {fold(x) for x in (title, summary) if x}
+    known = {fold(x): len(x) for x in (title, summary) if x}
     date_key, author_key = fold(date_text or ""), fold(author or "")
-    set_aside = set(_shingles(list(aside))) if aside else set()
+    set_aside = _shingles(list(aside)) if aside else set()
     theirs = [p for p in theirs if not _is_accounted(p, known, date_key, author_key)
               and not (set_aside and _mostly_in(p, set_aside))]
     if not theirs:
@@ -118,5 +124,4 @@ def choose(ours: list[str], theirs: list[str], title: str | None, summary: str |
 def read_by_library(summary: str | None, theirs: list[str]) -> bool:
     """Whether the library's text holds the lead (most of its shingles): a lead it does not read as text,
     once its text is taken, is a teaser or a description, not the article's lead."""
-    own = _shingles([summary]) if summary else Counter()
-    return bool(own) and sum((own & _shingles(theirs)).values()) >= 0.5 * sum(own.values())
+    return bool(summary) and _mostly_in(summary, _shingles(theirs))

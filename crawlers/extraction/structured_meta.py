@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import re
 
-from crawlers.extraction.generic_meta import byline_of
+from crawlers.extraction.generic_meta import byline_of, named
 from crawlers.extraction.html import text_of
 from transforms.dates import parse_date
 from transforms.text import clean
@@ -23,6 +23,7 @@ _ARTICLE_TYPES = {"article", "newsarticle", "blogposting", "reportagenews", "ana
 _BY = re.compile(r"^(?:by|bởi|đăng bởi|viết bởi|người viết|người đăng|tác giả|posted by|written by)\s*[:.\-–]?\s*",
                  re.I)
 _AUTHOR_NAME_CLASS = re.compile(r"(?:^|[-_])(?:author|byline|tac-?gia|writer)(?:[-_]+(?:name|title|link))?$", re.I)
+_AUTHOR_WORDS = ("author", "byline", "tac-gia", "tacgia", "writer")
 _MAX_NAME = 80
 
 
@@ -49,8 +50,13 @@ def _types(item: dict) -> set[str]:
     return {str(x).lower() for x in (t if isinstance(t, list) else [t]) if x}
 
 
+_LAST: list = [None, []]  # (tree, its JSON-LD articles): a page's metadata is read by several functions
+
+
 def _articles(tree) -> list[dict]:
-    return [item for item in _json_items(tree) if _types(item) & _ARTICLE_TYPES]
+    if _LAST[0] is not tree:
+        _LAST[:] = [tree, [item for item in _json_items(tree) if _types(item) & _ARTICLE_TYPES]]
+    return _LAST[1]
 
 
 def _names(value) -> list[str]:
@@ -69,27 +75,35 @@ def _join(names: list[str]) -> str | None:
     return ", ".join(seen) or None
 
 
+_DATE_PATHS = ("//meta[@property='article:published_time']/@content", "//*[@itemprop='datePublished']/@content",
+               "//*[@itemprop='datePublished']/@datetime", "//time[@pubdate]/@datetime", "//time/@datetime")
+
+
+def _dates(tree):
+    """Publication dates the markup states, best source first, lazily (the first is usually enough)."""
+    for a in _articles(tree):
+        if a.get("datePublished"):
+            yield str(a["datePublished"])
+    for xp in _DATE_PATHS:
+        yield from (clean(v) for v in tree.xpath(xp) if clean(v))
+    for el in tree.xpath("//*[@itemprop='datePublished'][not(@content) and not(@datetime)]"):
+        yield text_of(el)
+
+
 def structured_dates(tree) -> list[str]:
     """Publication dates the markup states, best source first: JSON-LD datePublished of an article,
     OpenGraph article:published_time, itemprop datePublished, <time datetime>."""
-    out = [str(a["datePublished"]) for a in _articles(tree) if a.get("datePublished")]
-    for xp in ("//meta[@property='article:published_time']/@content",
-               "//*[@itemprop='datePublished']/@content", "//*[@itemprop='datePublished']/@datetime",
-               "//time[@pubdate]/@datetime", "//time/@datetime"):
-        out += [clean(v) for v in tree.xpath(xp) if clean(v)]
-    for el in tree.xpath("//*[@itemprop='datePublished'][not(@content) and not(@datetime)]"):
-        if text_of(el):
-            out.append(text_of(el))
-    return [d for d in dict.fromkeys(out) if parse_date(d)[0] is not None]
+    return [d for d in dict.fromkeys(_dates(tree)) if d and parse_date(d)[0] is not None]
 
 
 def date_conflict(date_text: str | None, tree) -> str | None:
     """The structured date when it names another day than the visible date line (which stays the date)."""
     stated = parse_date(date_text)[0]
-    found = structured_dates(tree)
-    if stated is None or not found or date_text in found:
-        return None  # no visible line, or the line is the structured value itself
-    best = found[0]
+    if stated is None:
+        return None
+    best = next((d for d in _dates(tree) if d and parse_date(d)[0] is not None), None)
+    if best is None or best == date_text or date_text in structured_dates(tree):
+        return None  # none, or the line is a structured value itself (no visible line was found)
     return best if parse_date(best)[0] != stated else None
 
 
@@ -102,12 +116,14 @@ def _name_like(text: str) -> bool:
     return 0 < len(text) <= _MAX_NAME and not text.endswith((".", ":", ";", "?", "!")) and len(text.split()) <= 10
 
 
-def marked_author(tree) -> str | None:
+def marked_author(tree, visible=None) -> str | None:
     """The author the markup marks as such: JSON-LD author of the article, itemprop author, rel=author
-    links, an author-named box ("byline", "author-name", WordPress's post-author name); None otherwise."""
+    links, an author-named box ("byline", "author-name", WordPress's post-author name); None otherwise.
+    `visible`: where to look for the marked elements (a working copy without the page's chrome)."""
     found = _join([n for a in _articles(tree) for n in _names(a.get("author"))])
     if found:
         return found
+    tree = tree if visible is None else visible
     names = []
     for el in tree.xpath("//*[@itemprop='author']"):
         inner = el.xpath(".//*[@itemprop='name']")
@@ -117,8 +133,9 @@ def marked_author(tree) -> str | None:
     found = _join([n for n in names if _name_like(n)])
     if found:
         return found
-    for el in tree.xpath("//body//*[@class]"):
-        if any(_AUTHOR_NAME_CLASS.search(t) for t in el.get("class").split()):
+    body = tree.find("body")
+    for el in named(body if body is not None else tree, _AUTHOR_WORDS):
+        if any(_AUTHOR_NAME_CLASS.search(t) for t in (el.get("class") or "").split()):
             text = text_of(el)
             text = byline_of(text) or strip_by(text)
             if _name_like(text) and not el.xpath(".//a[@href][count(../a) > 1]"):
