@@ -21,7 +21,8 @@ from crawlers.extraction.generic_meta import (
     is_chrome,
     link_density,
     parse_author,
-    parse_date_text,
+    structured_date_text,
+    visible_date_text,
     parse_summary,
     starts_with_link,
     strip_chrome,
@@ -32,6 +33,7 @@ from crawlers.extraction.structured_meta import date_conflict, marked_author
 from transforms.text import clean, fold
 
 __all__ = ["detect_family", "extract_generic", "generic_listing_links"]
+
 
 # --- family signatures: (regex over the markup, weight); a family needs a total weight >= 2 ---------------------
 _FAMILY_SIGNS: dict[str, list[tuple[str, int]]] = {
@@ -257,7 +259,11 @@ def parse_title(tree, main) -> tuple[str | None, object]:
     page_title = text_of(tree.find(".//title"))
     if page_title:
         key = fold(page_title)
-        heads = [(h, text_of(h)) for h in tree.xpath("//h1|//h2|//h3|//h4|//*[contains(@class,'title')]")]
+        # The string length (lxml, in C, script text included) bounds the visible text's from above only
+        # loosely, so the bound is generous: it spares reading every teaser's title box in Python.
+        bound = 2 * len(page_title) + 40
+        heads = [(h, text_of(h)) for h in tree.xpath(
+            f"(//h1|//h2|//h3|//h4|//*[contains(@class,'title')])[string-length(normalize-space(.)) <= {bound}]")]
         site = {fold(x) for x in tree.xpath("//meta[@property='og:site_name']/@content")}
         for h, t in sorted(heads, key=lambda ht: -len(ht[1])):
             if len(t) > len(page_title) or fold(t) in site or _names_the_site(h):
@@ -336,7 +342,9 @@ def extract_generic(tree, url: str) -> dict:
         title_el = None  # found in the working copy: look the same text up in the page itself
     if title_el is None and title:
         title_el = element_with_text(tree, title)
-    date_text = parse_date_text(tree, title_el, work, main)
+    date_text = visible_date_text(tree, title_el, work, main)
+    conflict = date_conflict(date_text, tree, visible=True) if date_text else None
+    date_text = date_text or structured_date_text(tree)
     work_title = element_with_text(work, title) if title else None
     summary = parse_summary(work, main, work_title)
     paras = _paragraphs(main, work_title, title, summary, date_text)
@@ -347,7 +355,7 @@ def extract_generic(tree, url: str) -> dict:
         summary = None
     container = main.getparent() if main is not None and main.getparent() is not None else main
     out = {
-        "title": title, "date_text": date_text, "date_conflict": date_conflict(date_text, tree),
+        "title": title, "date_text": date_text, "date_conflict": conflict,
         "author": author, "summary": summary, "paragraphs": paras,
         "tables": tables_of(main) if main is not None else [],
         "attachments": attachment_links(container, url) if container is not None else [],

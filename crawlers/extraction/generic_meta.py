@@ -158,17 +158,24 @@ def _date_near(tree, anchor, within: bool = False) -> str | None:
     return None
 
 
-def parse_date_text(tree, anchor, work, main) -> str | None:
-    """The short line stating a date nearest after (else before) the title; else machine-readable dates."""
-    found = _date_near(tree, anchor) or (_date_near(work, main, within=True) if main is not None else None)
-    if found:
-        return found
+def visible_date_text(tree, anchor, work, main) -> str | None:
+    """The short line stating a date nearest after (else before) the title, else early in the main block."""
+    return _date_near(tree, anchor) or (_date_near(work, main, within=True) if main is not None else None)
+
+
+def structured_date_text(tree) -> str | None:
+    """A machine-readable date when no line states one: <time datetime>, OpenGraph, itemprop."""
     for xp in ("//time/@datetime", "//meta[@property='article:published_time']/@content",
                "//meta[@itemprop='datePublished']/@content", "//*[@itemprop='datePublished']/@datetime"):
         vals = [clean(v) for v in tree.xpath(xp) if clean(v)]
         if vals:
             return vals[0]
     return None
+
+
+def parse_date_text(tree, anchor, work, main) -> str | None:
+    """The short line stating a date nearest after (else before) the title; else machine-readable dates."""
+    return visible_date_text(tree, anchor, work, main) or structured_date_text(tree)
 
 
 # --- lead -----------------------------------------------------------------------------------------------------------

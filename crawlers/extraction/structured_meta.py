@@ -96,13 +96,14 @@ def structured_dates(tree) -> list[str]:
     return [d for d in dict.fromkeys(_dates(tree)) if d and parse_date(d)[0] is not None]
 
 
-def date_conflict(date_text: str | None, tree) -> str | None:
-    """The structured date when it names another day than the visible date line (which stays the date)."""
+def date_conflict(date_text: str | None, tree, visible: bool = False) -> str | None:
+    """The structured date when it names another day than the visible date line (which stays the date).
+    `visible`: the line was read from the page's text (else it may be a structured value itself)."""
     stated = parse_date(date_text)[0]
     if stated is None:
         return None
     best = next((d for d in _dates(tree) if d and parse_date(d)[0] is not None), None)
-    if best is None or best == date_text or date_text in structured_dates(tree):
+    if best is None or best == date_text or not visible and date_text in structured_dates(tree):
         return None  # none, or the line is a structured value itself (no visible line was found)
     return best if parse_date(best)[0] != stated else None
 
