@@ -109,7 +109,7 @@ def main(argv: list[str] | None = None) -> int:
           f"{args.dir}")
     for name in extractors:
         s = score([(pred, page[3]) for pred, page in zip(preds[name], pages)])
-        print(f"{name:13s} P={s['precision']:.3f} R={s['recall']:.3f} F1={s['f1']:.3f} "
+        print(f"{name:13s} P={s['precision']:.4f} R={s['recall']:.4f} F1={s['f1']:.4f} "
               f"empty={s['empty']} pages/s={len(pages) / best[name]:.1f}")
     if args.worst:
         rows = []

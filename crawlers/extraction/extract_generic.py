@@ -116,6 +116,8 @@ def detect_family(tree, url: str, markup: str | None = None) -> str | None:
 
 _NEVER_TEXT = ("script", "style", "noscript", "template", "svg", "iframe", "object", "embed", "video", "audio",
                "canvas", "map", "select", "textarea", "button", "input")
+_EMPTY_LEAVES = ("//body//*[not(*)][not(normalize-space())][not(self::br or self::hr or self::td or self::th "
+                 "or self::a or self::tr or self::li)]")
 _CLIMB = 2.0  # a parent must hold this many times the block's paragraph text
 _TEASERS = 3  # linked items that make a block a teaser list
 _TEASER_DISCOUNT = 0.2
@@ -330,6 +332,8 @@ def extract_generic(tree, url: str) -> dict:
     for el in list(work.iter("footer", "header")):
         if is_chrome(el):  # the page's own header and footer, not an article's
             el.drop_tree()
+    for el in work.xpath(_EMPTY_LEAVES):  # no text, no children: nothing to read, only elements to visit
+        el.drop_tree()
     body = work.find("body")
     if body is None:
         body = work
