@@ -90,7 +90,7 @@ def main(argv: list[str] | None = None) -> int:
     pages = load(args.dir)
     import trafilatura  # noqa: F401  (imports outside the timing)
 
-    from crawlers import extract_page  # noqa: F401
+    from crawlers.extraction import extract_page  # noqa: F401
 
     extractors = {"cchc extract": ours, "trafilatura": theirs}
     best = {name: float("inf") for name in extractors}
