@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from transforms.facts import FactContext, province_in_period
+from transforms.facts import FactContext, after_2025_reform, province_in_period
 from transforms.text import fold
 
 
@@ -245,4 +245,6 @@ class Subjects:
             name = ctx.district
         if not ctx.province_code:
             return f"no province for district {name!r}"
+        if after_2025_reform(period):
+            return f"districts were dissolved on 1 July 2025: {name!r} in {period} is a ward or commune's figure"
         return ("district", name, ctx.province_code)

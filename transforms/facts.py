@@ -114,12 +114,13 @@ def province_in_period(gaz, code: str | None, period: str | None) -> tuple[str, 
     p = gaz.province(code) if code else None
     if p is None:
         return None
-    if period and _after_2025_reform(period):
+    if period and after_2025_reform(period):
         return (p.name_2025, p.code_2025)
     return (p.name, p.code)
 
 
-def _after_2025_reform(period: str) -> bool:
+def after_2025_reform(period: str) -> bool:
+    """The period begins on or after 1 July 2025 (or is the whole year 2025): the units of the reorganisation."""
     year = int(period[:4])
     if year != 2025:
         return year > 2025
