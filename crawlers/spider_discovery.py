@@ -34,7 +34,7 @@ class DiscoveryMixin:
                 yield req
 
     def feed_requests(self, tree, page_url: str) -> Iterator:
-        for url in discovery.offered_feeds(tree, page_url):
+        for url in [u for u in discovery.offered_feeds(tree, page_url) if discovery.feed_of(page_url, u)]:
             req = self.make_request(url, "feed", self.parse_feed, parent=page_url, found_by="feed")
             if req is not None:
                 yield req

@@ -7,6 +7,7 @@ from crawlers.extraction.discovery import (
     archive_kind,
     article_like,
     feed_entries,
+    feed_of,
     offered_feeds,
     tag_archive_links,
     text_links,
@@ -96,6 +97,10 @@ def test_feeds_and_sitemaps():
                       b'<link rel="alternate" type="application/rss+xml" title="Dong binh luan" href="/comments/feed/">'
                       b'<link rel="sitemap" href="/sitemap.xml"></head><body></body></html>', BASE)
     assert offered_feeds(tree, BASE) == [BASE + "feed/", BASE + "sitemap.xml"]
+    listing = BASE + "category/cai-cach-hanh-chinh/"
+    assert feed_of(listing, BASE + "category/cai-cach-hanh-chinh/feed/")
+    assert feed_of(BASE + "cai-cach-hanh-chinh/page-2/", BASE + "rss/cai-cach-hanh-chinh/")
+    assert not feed_of(listing, BASE + "feed/") and not feed_of(listing, BASE + "rss/tin-hoat-dong/")
     rss = (b'<?xml version="1.0"?><rss version="2.0"><channel><link>https://so.example.vn/</link>'
            b'<item><title>A</title><link>https://so.example.vn/a-b-c/</link></item></channel></rss>')
     assert feed_entries(rss, BASE + "feed/") == ([BASE + "a-b-c/"], [])

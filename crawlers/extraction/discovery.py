@@ -24,6 +24,7 @@ TAG_WORDS = TAXONOMY - {"category", "categories", "chuyen-muc", "danh-muc"}
 _YEAR = re.compile(r"^(?:19|20)\d\d$")
 _MONTH_DAY = re.compile(r"^\d{1,2}$")
 _PAGED = re.compile(r"^(?:page|trang)$", re.I)
+_PAGE_NAME = re.compile(r"^(?:page|trang|p|pg)[-_]?\d+(?:\.\w+)?$", re.I)  # "page-2", "trang-3.html"
 _NUMBERED_PAGE = re.compile(r"\d+\.(?:html?|aspx?|php)$|\.(?:html?|aspx?|php)$", re.I)
 _ID_QUERY = re.compile(r"(?:^|&)(?:\w*id|p|news|article|tin)=\d+", re.I)
 _FEED_TYPES = ("application/rss+xml", "application/atom+xml", "application/feed+json")
@@ -105,6 +106,16 @@ def offered_feeds(tree, url: str) -> list[str]:
         if ("alternate" in rel and kind in _FEED_TYPES) or rel == "sitemap":
             out.append(href)
     return list(dict.fromkeys(out))
+
+
+def feed_of(listing_url: str, feed_url: str) -> bool:
+    """A feed of the listing itself (its category's slug in the feed's path: `/category/x/feed/`, `/rss/x/`),
+    not the site's whole news or another category's: the registry's start pages set the crawl's scope."""
+    segs = [x for x in urlsplit(listing_url).path.split("/")
+            if x and not _PAGED.match(x) and not x.isdigit() and not _PAGE_NAME.match(x)]
+    slug = re.sub(r"\.(?:html?|aspx?|php)$", "", segs[-1], flags=re.I).lower() if segs else ""
+    return bool(slug) and slug in [x.lower() for x in urlsplit(feed_url).path.split("/")] + [
+        re.sub(r"\.(?:rss|xml|atom)$", "", x.lower()) for x in urlsplit(feed_url).path.split("/")]
 
 
 def feed_entries(body: bytes, url: str) -> tuple[list[str], list[str]]:
