@@ -72,7 +72,8 @@ class UnitTable:
 
     def rows(self, aliases: dict[str, list[str]], learned: dict[tuple[str, str], dict]) -> list[dict]:
         """The `units` table: the 63 units before 1 July 2025, then the 34 after, with their ids.
-        `learned` maps (era, code) to {"dvc_legacy_id": ..., "dvc_uuid": ...} as answers stated them."""
+        `learned` maps (era, code) to {"dvc_legacy_id": ..., "dvc_uuid": ...} as answers stated them. A unit of
+        2025 has the spellings of the old province whose name (and H-code) it kept."""
         out = []
         for p in self.gaz.provinces:
             ids = learned.get((PRE_2025, p.code), {})
@@ -85,7 +86,8 @@ class UnitTable:
             ids = learned.get((Y2025, code), {})
             out.append({"province_code": code, "name": self.name_2025[code], "valid_from": REFORM_DAY,
                         "valid_to": None, "province_code_2025": code, "province_name_2025": self.name_2025[code],
-                        "aliases": [], "dvc_legacy_id": ids.get("dvc_legacy_id"),
+                        "aliases": aliases.get(self.old_of_h.get(self.h_of_new.get(code, ""), ""), []),
+                        "dvc_legacy_id": ids.get("dvc_legacy_id"),
                         "dvc_hcode": self.h_of_new.get(code), "dvc_uuid": ids.get("dvc_uuid")})
         return out
 
