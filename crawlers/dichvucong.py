@@ -226,8 +226,14 @@ class DichVuCongSpider(scrapy.Spider):
     def parse_page(self, response):
         tree = parse_html(response.body, response.url, getattr(response, "encoding", None))
         api, calls = calls_of_page(tree, response.url, self.site.since)
-        if api is None:
-            log.warning("%s: %s offers neither API generation's form: nothing to ask", self.site.id, response.url)
+        missing = ["api form"] if api is None else ([] if calls or self.site.since else ["years"])
+        if missing:
+            log.warning("%s: %s: found no %s: nothing to ask", self.site.id, response.url, missing[0])
+        # The page itself is no document: its record says what it offered (the run report counts what was missing).
+        rec = empty_record(site_id=self.site.id, url=response.url, status=response.status, family=self.family,
+                           kind="api_index", missing=missing)
+        rec.update({"api": api, "offered": len(calls)})
+        yield rec
         self.queue.extend(calls)
         yield from self._then()
 

@@ -100,9 +100,12 @@ def build_site(lake_root: str, run_id: str, site: SiteInfo) -> SiteRows:
         out.warnings.extend(f"{site.id}: {d['url']} {d['request']}: {w}" for w in rows.warnings)
 
     def take(rec: dict, parent=None) -> None:
-        if rec.get("kind") == "api":
+        if rec.get("kind") in ("api", "api_index"):   # an API answer, or the public page that offers the API
             out.records += 1
-            take_api(rec)
+            if rec["kind"] == "api":
+                take_api(rec)
+            else:
+                out.missing.update(rec.get("missing") or [])
             return
         out.records += 1
         # An attachment's title falls back to its link text: a file without one is not a broken selector.

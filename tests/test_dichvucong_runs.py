@@ -149,7 +149,8 @@ def test_live_post_is_archived_with_its_body_and_replays(tmp_path):
     assert proc.returncode == 0, proc.stderr[-2000:]
     replayed = [(r["request"], r["outcome"]) for r in read_jsonl(again / "crawl_log.jsonl") if r["method"] == "POST"]
     assert replayed == [(r["request"], r["outcome"]) for r in posts]
-    assert len(read_jsonl(again / "records.jsonl")) == 2
+    kinds = [r["kind"] for r in read_jsonl(again / "records.jsonl")]
+    assert kinds == ["api_index", "api", "api"]
 
 
 def test_refused_start_page_stops_the_site(tmp_path):
@@ -226,3 +227,22 @@ def test_429_within_the_bound_is_waited_for_then_asked_again(tmp_path):
     times = [t for path, t in server.hit_times if path == "/jsp/rest.jsp"]
     assert times[2] - times[1] >= 0.9                    # after the Retry-After it stated
     assert json.loads((out / "summary.json").read_text())["exit_reason"] == "page_budget"
+
+
+def test_page_without_the_api_form_is_reported(tmp_path):
+    server = LoopbackServer({"/a.html": [(200, {"Content-Type": "text/html"}, b"<html><body>moved</body></html>")]}).start()
+    try:
+        sites = tmp_path / "sites.toml"
+        sites.write_text(f'[[site]]\nid = "dvc"\nname = "DVC"\ncms = "dichvucong"\nkind = "national"\n'
+                         f'base_url = "{server.base}"\nstart_urls = ["{server.base}a.html"]\nlevel = "national"\n',
+                         encoding="utf-8")
+        out = tmp_path / "live"
+        proc = run_site("--sites", str(sites), "--site-id", "dvc", "--set", "CCHC_ALLOW_PRIVATE_ADDRESSES=1",
+                        "--set", "AUTOTHROTTLE_ENABLED=0", "--set", "DOWNLOAD_DELAY=0", "--run-id", "r",
+                        "--out", str(out), "--raw", str(out / "raw.warc.gz"))
+        assert proc.returncode == 0, proc.stderr[-2000:]
+    finally:
+        server.stop()
+    (rec,) = read_jsonl(out / "records.jsonl")
+    assert (rec["kind"], rec["missing"], rec["offered"]) == ("api_index", ["api form"], 0)
+    assert not [p for p, _, _ in server.posts]
