@@ -22,6 +22,7 @@ from transforms.urls import canonical_url
 COMPONENTS = {"CKMB": "cong_khai_minh_bach", "TDGQ": "tien_do_giai_quyet", "CLGQ": "dich_vu_cong_truc_tuyen",
               "TTTT": "thanh_toan_truc_tuyen", "MDHL": "muc_do_hai_long", "MDSH": "so_hoa_ho_so"}
 LEGACY_LEVEL = {"0": "province", "1": "department", "2": "commune"}            # CAPDONVIID
+LEGACY_KIND = {"1": "province", "2": "department", "3": "commune"}             # LOAI_COQUAN, when CAPDONVIID is absent
 REPORTING_GROUP = {"AGENCY": "department", "COMMUNE": "commune"}               # childGroup
 OLD_PROVINCE_COUNT = 34        # an answer listing more provinces than the 34 of 2025 lists the 63 before
 _PERIOD = re.compile(r"^(\d{4})(?:-(Q[1-4]|H[12]|\d{2}))?$")
@@ -146,18 +147,24 @@ def _era(year: int, n_provinces: int) -> str:
     return PRE_2025 if n_provinces > OLD_PROVINCE_COUNT or year < 2025 else Y2025
 
 
+def _level(r: dict) -> str | None:
+    if r.get("CAPDONVIID") is not None:
+        return LEGACY_LEVEL.get(str(r["CAPDONVIID"]))
+    return LEGACY_KIND.get(str(r.get("LOAI_COQUAN")))
+
+
 def _legacy(a: _Answer, rows: list) -> None:
     year = int(a.period[:4])
-    provinces = [r for r in rows if isinstance(r, dict) and str(r.get("CAPDONVIID")) == "0"]
+    provinces = [r for r in rows if isinstance(r, dict) and _level(r) == "province"]
     era = _era(year, len(provinces))
     for r in rows:
         if not isinstance(r, dict):
             a.warn(f"legacy answer row is not an object: {str(r)[:60]}")
             continue
-        kind = LEGACY_LEVEL.get(str(r.get("CAPDONVIID")))
+        kind = _level(r)
         what = f"{r.get('TEN')!r} (ID {r.get('ID')})"
         if kind is None:
-            a.warn(f"unknown unit level CAPDONVIID={r.get('CAPDONVIID')!r}: {what}")
+            a.warn(f"unknown unit level CAPDONVIID={r.get('CAPDONVIID')!r} LOAI_COQUAN={r.get('LOAI_COQUAN')!r}: {what}")
             continue
         unit = a.province(hcode_of(r.get("MA_COQUAN")), era, what)
         if unit is None:
