@@ -24,6 +24,7 @@ from scrapy.downloadermiddlewares.httpcompression import HttpCompressionMiddlewa
 from scrapy.downloadermiddlewares.robotstxt import RobotsTxtMiddleware
 from scrapy.exceptions import DownloadCancelledError, IgnoreRequest
 
+from crawlers.politeness import note_crawl_delay
 from crawlers.replay import NotInArchiveError
 from crawlers.settings import REFUSED, redirect_refusal, redirect_target, retry_after_seconds
 from crawlers.spider_discovery import FOUND_BY
@@ -239,9 +240,12 @@ class CrawlLogMiddleware:
 
 
 class LoggedRobotsTxtMiddleware(RobotsTxtMiddleware):
-    """Scrapy's robots.txt middleware, marking a refused request so the crawl log records it."""
+    """Scrapy's robots.txt middleware, marking a refused request so the crawl log records it, and giving
+    the host's Crawl-delay to its download slot (crawlers/politeness.py)."""
 
     def process_request_2(self, rp, request):
+        if rp is not None:
+            note_crawl_delay(self.crawler, request, rp)
         try:
             super().process_request_2(rp, request)
         except IgnoreRequest:

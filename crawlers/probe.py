@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import ipaddress
 import socket
+import time
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -21,7 +22,7 @@ from crawlers.archive import WarcArchive
 from crawlers.crawl_log import CrawlLog, error_of_exception, outcome_of_status
 from crawlers.extraction.html import hrefs_of, parse_html
 from crawlers.replay import WarcIndex, archive_signature
-from crawlers.settings import DOWNLOAD_MAXSIZE, USER_AGENT
+from crawlers.settings import DOWNLOAD_MAXSIZE, USER_AGENT, pinned_address
 from transforms.urls import canonical_url, same_site
 
 PROBE_LOG = "probe_log.jsonl"
@@ -56,6 +57,8 @@ def _shared_index(paths: tuple[str, ...], cache_dir: str | None, signature: tupl
 class ReplayFetcher:
     """Answers from WARC/WACZ archives, as the replay crawl does (robots.txt included)."""
 
+    delay = 0.0  # an archive is no host to spare
+
     def __init__(self, paths: list[str], cache_dir: str | Path | None = None):
         self.index = _shared_index(tuple(str(p) for p in paths), str(cache_dir) if cache_dir else None,
                                    archive_signature(paths))
@@ -68,25 +71,38 @@ class ReplayFetcher:
 
 
 class LiveFetcher:
-    """One HTTP GET at a time with the crawl's manners; `validators` become If-None-Match/If-Modified-Since."""
+    """One HTTP GET at a time with the crawl's manners; `validators` become If-None-Match/If-Modified-Since.
+    `pins` are the crawl's CCHC_RESOLVE (a pinned host is asked at its pinned address, under its name)."""
 
-    def __init__(self, timeout: float = 30.0, max_bytes: int = DOWNLOAD_MAXSIZE, allow_private: bool = False):
+    delay = None  # None: the Probe's delay applies (a replay fetcher has no host to spare: 0)
+
+    def __init__(self, timeout: float = 30.0, max_bytes: int = DOWNLOAD_MAXSIZE, allow_private: bool = False,
+                 pins: dict[str, str] | None = None):
         import httpx
 
         self.client = httpx.Client(headers={"User-Agent": USER_AGENT}, follow_redirects=False, timeout=timeout)
-        self.max_bytes, self.allow_private = max_bytes, allow_private
+        self.max_bytes, self.allow_private, self.pins = max_bytes, allow_private, pins or {}
 
     def fetch(self, url: str, validators: dict[str, str] | None = None) -> Answer:
-        host = urlsplit(url).hostname or ""
-        if not self.allow_private and _resolves_private(host):
+        parts = urlsplit(url)
+        host = parts.hostname or ""
+        pinned = pinned_address(self.pins, host)
+        if not pinned and not self.allow_private and _resolves_private(host):
             return Answer(url, None, outcome="network_error", error=f"{host} is a private address: not fetched")
+        target = url
         headers = {}
+        if pinned:
+            target = parts._replace(netloc=pinned + (f":{parts.port}" if parts.port else "")).geturl()
+            headers["Host"] = parts.netloc
         if validators and validators.get("etag"):
             headers["If-None-Match"] = validators["etag"]
         if validators and validators.get("last_modified"):
             headers["If-Modified-Since"] = validators["last_modified"]
+        return self._get(url, target, headers)
+
+    def _get(self, url: str, target: str, headers: dict[str, str]) -> Answer:
         try:
-            with self.client.stream("GET", url, headers=headers) as r:
+            with self.client.stream("GET", target, headers=headers) as r:
                 body = b""
                 for chunk in r.iter_raw():
                     body += chunk
@@ -120,29 +136,59 @@ def _resolves_private(host: str) -> bool:
 
 
 class Probe:
-    """Fetches through a fetcher, obeying robots.txt, and records every answer (archive + probe log)."""
+    """Fetches through a fetcher, obeying robots.txt, and records every answer (archive + probe log).
+    Live, requests to one host are at least `delay` seconds apart (more if its robots.txt says Crawl-delay,
+    plus `margin`), as the crawl's slots are; `settle()` waits out the last delay before a crawl follows."""
 
-    def __init__(self, fetcher, site_id: str, run_id: str, raw_path: Path, log_dir: Path):
+    def __init__(self, fetcher, site_id: str, run_id: str, raw_path: Path, log_dir: Path, delay: float = 1.0,
+                 margin: float = 0.25):
         self.fetcher, self.site_id = fetcher, site_id
         self.archive = WarcArchive(raw_path)
         self.log = CrawlLog(Path(log_dir) / PROBE_LOG, run_id, site_id)
         self._robots: dict[str, Protego] = {}
+        own = getattr(fetcher, "delay", None)
+        self.delay, self.margin = (own if own is not None else delay), margin
+        self._floors: dict[str, float] = {}
+        self._last: dict[str, float] = {}
 
     def get(self, url: str, validators: dict[str, str] | None = None) -> Answer:
         if not self._allowed(url):
             self.log.write(url, "robots_disallowed", None, 0, "disallowed by robots.txt")
             return Answer(url, None, outcome="robots_disallowed", error="disallowed by robots.txt")
-        return self._record(self.fetcher.fetch(url, validators))
+        return self._record(self._polite_fetch(url, validators))
+
+    def _polite_fetch(self, url: str, validators: dict[str, str] | None = None) -> Answer:
+        host = urlsplit(url).hostname or ""
+        self._wait(host)
+        try:
+            return self.fetcher.fetch(url, validators)
+        finally:
+            self._last[host] = time.monotonic()
+
+    def _wait(self, host: str) -> None:
+        last = self._last.get(host)
+        if last is not None:
+            pause = last + self._floors.get(host, self.delay) - time.monotonic()
+            if pause > 0:
+                time.sleep(pause)
+
+    def settle(self) -> None:
+        """Wait until every host probed may be asked again (the crawl's first request comes next)."""
+        for host in list(self._last):
+            self._wait(host)
 
     def _allowed(self, url: str) -> bool:
         p = urlsplit(url)
         origin = f"{p.scheme}://{p.netloc}"
         rules = self._robots.get(origin)
         if rules is None:
-            a = self._record(self.fetcher.fetch(origin + "/robots.txt"))
+            a = self._record(self._polite_fetch(origin + "/robots.txt"))
             # As Scrapy does (with the same parser): no robots.txt, or an unreadable one, allows everything.
             rules = Protego.parse(a.body.decode("utf-8", "replace") if a.status == 200 else "")
             self._robots[origin] = rules
+            stated = rules.crawl_delay(USER_AGENT)
+            if stated and self.delay:  # a replay has no host to spare
+                self._floors[p.hostname or ""] = max(self.delay, float(stated) + self.margin)
         return rules.can_fetch(url, USER_AGENT)
 
     def _record(self, a: Answer) -> Answer:

@@ -90,10 +90,11 @@ def spider_class(cms: str, dotted: str | None):
         raise ConfigError(f"no spider for cms '{cms}': {e}") from None
 
 
-def prepare(args: argparse.Namespace):
-    """Everything checked before Scrapy starts: (site, spider class, settings)."""
+def prepare(args: argparse.Namespace, sites: list | None = None):
+    """Everything checked before Scrapy starts: (site, spider class, settings). `sites`: the registry, when
+    the caller has read it already (a batch of sites)."""
     try:
-        sites = load_registry(args.sites)
+        sites = load_registry(args.sites) if sites is None else sites
     except RegistryError as e:
         raise ConfigError(str(e)) from None
     site = find_site(sites, args.site_id)

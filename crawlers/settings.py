@@ -15,7 +15,8 @@ Resource caps (each a setting, overridable with `run_site --set KEY=VALUE`):
 Memory does not grow with the number of pages: records and log rows are written as they come, the
 WARC is appended per record; only the seen-URL sets grow (bytes per URL).
 
-CCHC_RESOLVE pins host names to addresses ("portal.test=127.0.0.1, other=10.0.0.2", like curl --resolve):
+CCHC_RESOLVE pins host names to addresses ("portal.test=127.0.0.1, *.farm.test=127.0.0.1", like curl --resolve;
+"*.suffix" pins every host under suffix):
 tests serve a public-looking site from loopback this way, with the private-address guard still on.
 Without a pin, a public name that resolves to a private address is refused like a private literal.
 """
@@ -35,6 +36,7 @@ from scrapy.utils.defer import maybe_deferred_to_future
 from twisted.internet import defer
 from twisted.internet.error import DNSLookupError
 
+from crawlers.politeness import back_off_host
 from transforms.urls import same_site
 
 log = logging.getLogger(__name__)
@@ -74,12 +76,29 @@ def build_settings(*, site_id: str, base_url: str, run_id: str, out_dir: Path, r
         "RETRY_HTTP_CODES": [500, 502, 503, 504, 522, 524, 408, 429],
         "RETRY_GIVE_UP_LOG_LEVEL": "WARNING",
         "REDIRECT_ENABLED": True,
-        "CONCURRENT_REQUESTS_PER_DOMAIN": 2,
+        # Politeness per host (crawlers/politeness.py): one request at a time, at least DOWNLOAD_DELAY apart
+        # (no random jitter: it would go below the delay), more if robots.txt says Crawl-delay.
+        "CONCURRENT_REQUESTS_PER_DOMAIN": 1,
+        "CONCURRENT_REQUESTS": 16,
+        "DOWNLOAD_DELAY_JITTER": 0.0,
+        "CCHC_DELAY_MARGIN": 0.25,
         "AUTOTHROTTLE_ENABLED": True,
         "AUTOTHROTTLE_START_DELAY": 2.0,
         "AUTOTHROTTLE_MAX_DELAY": 30.0,
         "AUTOTHROTTLE_TARGET_CONCURRENCY": 1.0,
         "DOWNLOAD_DELAY": 1.0,
+        # The site's time budget (Scrapy's CloseSpider): a crawl beside others in one process ends on its own.
+        "CLOSESPIDER_TIMEOUT": 7200,
+        # Hundreds of crawlers share a batch process: no per-crawler stats log or memory watch loops.
+        "LOGSTATS_INTERVAL": 0,
+        # Per response, Scrapy starts CONCURRENT_ITEMS tasks for its output (100 by default, for a record and a
+        # few links) and parses every callback's source to warn about generator return values: ~4 ms a page.
+        "CONCURRENT_ITEMS": 4,
+        "WARN_ON_GENERATOR_RETURN_VALUE": False,
+        "MEMUSAGE_ENABLED": False,
+        "EXTENSIONS": {"scrapy.extensions.throttle.AutoThrottle": None, "crawlers.politeness.PoliteThrottle": 0},
+        "DOWNLOAD_HANDLERS": {"http": "crawlers.politeness.PoliteHTTP11DownloadHandler",
+                              "https": "crawlers.politeness.PoliteHTTP11DownloadHandler"},
         "CCHC_RETRY_BACKOFF_BASE": 2.0,     # seconds; doubled on each retry
         "CCHC_RETRY_AFTER_MAX": 120.0,      # cap on an honoured Retry-After
         "CCHC_ALLOW_PRIVATE_ADDRESSES": False,
@@ -165,7 +184,8 @@ async def _sleep(seconds: float) -> None:
 
 
 class BackoffRetryMiddleware(RetryMiddleware):
-    """Scrapy's retry, waiting before each retry: Retry-After on 429/503, else exponential backoff."""
+    """Scrapy's retry, waiting before each retry: Retry-After on 429/503, else exponential backoff; the
+    host's slot is slowed to that backoff too (crawlers/politeness.py), not only the retried request."""
 
     def __init__(self, settings):
         super().__init__(settings)
@@ -196,6 +216,7 @@ class BackoffRetryMiddleware(RetryMiddleware):
         result = super().process_response(request, response)
         if result is not response:
             delay = self._delay(request, response)
+            back_off_host(self.crawler, request, delay)
             if delay > 0:
                 await _sleep(delay)
         return result
@@ -204,6 +225,7 @@ class BackoffRetryMiddleware(RetryMiddleware):
         result = super().process_exception(request, exception)
         if result is not None:
             delay = self._delay(request)
+            back_off_host(self.crawler, request, delay)
             if delay > 0:
                 await _sleep(delay)
         return result
@@ -222,6 +244,19 @@ def parse_pins(value) -> dict[str, str]:
     return pins
 
 
+def pinned_address(pins: dict[str, str], host: str) -> str | None:
+    """The pinned address of `host`: an exact pin, else a "*.suffix" pin covering it."""
+    host = host.lower()
+    if host in pins:
+        return pins[host]
+    parts = host.split(".")
+    for i in range(1, len(parts)):
+        wild = pins.get("*." + ".".join(parts[i:]))
+        if wild:
+            return wild
+    return None
+
+
 class PinnedResolver(CachingThreadedResolver):
     """Scrapy's DNS resolver with pinned answers (CCHC_RESOLVE), refusing a name that resolves to a
     private address (unless CCHC_ALLOW_PRIVATE_ADDRESSES): the guard below only sees literal addresses."""
@@ -237,7 +272,7 @@ class PinnedResolver(CachingThreadedResolver):
         return resolver
 
     def getHostByName(self, name, timeout=()):  # noqa: N802 (Twisted's name)
-        pinned = self.pins.get(name.lower())
+        pinned = pinned_address(self.pins, name)
         if pinned:
             return defer.succeed(pinned)
         d = super().getHostByName(name, timeout)

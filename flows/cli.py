@@ -12,6 +12,7 @@ import sys
 from pathlib import Path
 
 from flows.errors import UserError
+from transforms.batches import BATCH_PAGES, BATCH_SITES
 
 DEFAULT_LAKE = "data/lake"
 __all__ = ["UserError", "main"]
@@ -109,10 +110,17 @@ def _parser() -> argparse.ArgumentParser:
     r.add_argument("--only", nargs="+", default=None, metavar="SITE_ID", help="crawl only these sites (default: all)")
     r.add_argument("--full", action="store_true", help="refetch everything, ignoring what the lake already holds")
     r.add_argument("--task-runner", choices=["threads", "dask"], default="threads",
-                   help="where crawls and transforms run (default: %(default)s)")
+                   help="where crawl batches and transforms run (default: %(default)s)")
     r.add_argument("--dask-address", default=None,
                    help="scheduler address of an existing Dask cluster (default: a local one)")
-    r.add_argument("--workers", type=_at_least_one, default=2, help="sites crawled at once (default: %(default)s)")
+    r.add_argument("--workers", type=_at_least_one, default=2, help="crawl batches (processes) at once (default: %(default)s)")
+    r.add_argument("--batch-sites", type=_at_least_one, default=BATCH_SITES,
+                   help="sites per crawl process at most (default: %(default)s)")
+    r.add_argument("--batch-pages", type=_at_least_one, default=BATCH_PAGES,
+                   help="expected pages (what the lake holds) per crawl process at most (default: %(default)s)")
+    r.add_argument("--set", action="append", default=None, metavar="KEY=VALUE",
+                   help="crawl setting for every site and probe, repeatable (e.g. DOWNLOAD_TIMEOUT=10, "
+                        "CCHC_RESOLVE=*.example.test=127.0.0.1)")
     r.add_argument("--keep", type=_at_least_one, default=14, metavar="N",
                    help="releases kept after a successful publish, the published one included (default: %(default)s)")
     r.add_argument("--keep-raw-days", type=_days, default=None, metavar="DAYS",

@@ -1,9 +1,10 @@
 """`cchc run`: the nightly Prefect flow — crawl every site, transform, merge, validate, publish.
 
-Sites are crawled in parallel processes (one Scrapy process per site) and each
-site's records are transformed as soon as its crawl ends. A site that fails is
-reported and the others go on; a release that fails validation is not
-published, and the previous one stays in place.
+Sites are grouped into crawl batches (transforms/batches.py), each a Prefect task on the flow's task
+runner that crawls its sites in one Scrapy process, a crawler and download slots per site
+(flows/batches.py); each site's records are transformed as soon as its crawl ends. A site that fails is
+reported and the others go on; a release that fails validation is not published, and the previous one
+stays in place.
 """
 from __future__ import annotations
 
@@ -17,7 +18,7 @@ from contextlib import contextmanager
 from itertools import chain
 from pathlib import Path
 
-from prefect import flow, task
+from prefect import flow
 from prefect.futures import as_completed
 from prefect.task_runners import ThreadPoolTaskRunner
 from rich.console import Console
@@ -25,8 +26,8 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from crawlers.replay import ArchiveError, check_archives
 from crawlers.registry import RegistryError, Site, default_registry_path, load_registry
-from flows.build import SiteRows, build_probed_site, build_site
-from flows.crawl import crawl_site
+from crawlers.settings import parse_overrides
+from flows.batches import crawl_batch_task
 from flows.errors import UserError
 from flows.lake import Lake, read_jsonl, relative_paths
 from flows.prefect_api import EarlyApi, using
@@ -40,46 +41,9 @@ from flows.run_report import (
     site_report,
     write_report_json,
 )
-from flows.unchanged import SiteHistory, Verdict, probe_log_path, probe_site, site_histories
-from transforms.documents import SiteInfo
+from flows.unchanged import SiteHistory, probe_log_path, site_histories
+from transforms.batches import BATCH_PAGES, BATCH_SITES, plan_batches
 from transforms.urls import canonical_url
-
-
-def site_info(s: Site) -> SiteInfo:
-    return SiteInfo(id=s.id, level=s.level, province=s.province, agency=s.agency, district=s.district)
-
-
-@task(name="crawl-site", retries=0)
-def crawl_task(lake_root: str, run_id: str, sites_file: str, site: Site, replay: list[str] | None,
-               known: list[str], full: bool, max_pages: int | None = None, history: SiteHistory | None = None) -> dict:
-    """Crawl the site in its own process, unless a probe shows it has nothing new (incremental runs)."""
-    t0, probed = time.monotonic(), None
-    if history is not None and not full:
-        try:
-            verdict = probe_site(Lake(lake_root), run_id, site, history, replay)
-        except Exception as e:  # noqa: BLE001 (a probe that breaks only costs a crawl)
-            verdict = Verdict(False, f"probe failed: {type(e).__name__}: {e}")
-        if verdict.unchanged:
-            return {"site_id": site.id, "ok": True, "seconds": time.monotonic() - t0, "unchanged": True,
-                    "probe": verdict.reason, "summary": {"exit_reason": "unchanged"}}
-        probed = verdict.reason
-    res = crawl_site(lake_root, run_id, sites_file, site.id, replay, known, full, max_pages).to_dict()
-    return {**res, "probe": probed}
-
-
-@task(name="transform-site", retries=0)
-def transform_task(lake_root: str, run_id: str, info: SiteInfo) -> dict:
-    try:
-        return _built(build_site(lake_root, run_id, info))
-    except Exception as e:  # reported per site; the others go on
-        return {"site_id": info.id, "error": f"transform failed: {type(e).__name__}: {e}"}
-
-
-def _built(r: SiteRows) -> dict:
-    return {"site_id": r.site_id, "folder": r.folder, "records": r.records, "documents": r.documents,
-            "facts": r.facts, "refs": r.refs, "warnings": r.warnings, "missing": dict(r.missing),
-            "extraction": dict(r.extraction), "fallbacks": r.fallbacks, "filled": dict(r.filled),
-            "newest_date": r.newest_date}
 
 
 @contextmanager
@@ -165,7 +129,8 @@ def _crawl_outcomes(lake: Lake, run_id: str, sid: str) -> tuple[Counter, set[str
 @flow(name="cchc-nightly", log_prints=False)
 def nightly(lake_root: str, sites_file: str, site_ids: list[str] | None = None, replay: list[str] | None = None,
             full: bool = False, show_progress: bool = True, max_pages: int | None = None, keep: int = 14,
-            keep_raw_days: float | None = None) -> dict:
+            keep_raw_days: float | None = None, overrides: dict | None = None, batch_sites: int = BATCH_SITES,
+            batch_pages: int = BATCH_PAGES, workers: int = 2) -> dict:
     t0 = time.monotonic()
     lake = Lake(lake_root)
     lake.ensure()
@@ -180,26 +145,18 @@ def nightly(lake_root: str, sites_file: str, site_ids: list[str] | None = None, 
     progress = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                         console=Console(stderr=True), disable=not show_progress, transient=False)
     with progress:
-        bar = progress.add_task(f"run {run_id}: crawling {len(sites)} sites", total=2 * len(sites))
-        # Biggest sites first (by what the lake holds of them): two workers finish together instead of one
-        # big site running alone at the end.
-        order = sorted(sites, key=lambda sid: -len(known.get(sid, [])))
-        futures = [crawl_task.submit(lake_root, run_id, sites_file, sites[sid], replay, known.get(sid, []), full,
-                                     max_pages, histories.get(sid)) for sid in order]
-        transforms = []
+        bar = progress.add_task(f"run {run_id}: crawling {len(sites)} sites", total=len(sites))
+        # Expected size: what the lake holds of a site. One batch per worker at least, so that they start
+        # together; the biggest sites are spread first, so that the batches end together.
+        batches = plan_batches({sid: len(known.get(sid, [])) for sid in sites}, batch_sites, batch_pages, workers)
+        futures = [crawl_batch_task.submit(lake_root, run_id, sites_file, f"batch-{n:03d}", [sites[sid] for sid in b],
+                                           replay, {sid: known.get(sid, []) for sid in b}, full, max_pages,
+                                           {sid: histories[sid] for sid in b if sid in histories}, overrides)
+                   for n, b in enumerate(batches, start=1)]
         for fut in as_completed(futures):
-            res = fut.result()
-            crawls[res["site_id"]] = res
-            progress.update(bar, advance=1, description=f"crawled {res['site_id']}")
-            if res.get("unchanged"):  # nothing to extract: the probe's log rows are written here, no task needed
-                builds[res["site_id"]] = _built(build_probed_site(lake_root, run_id, res["site_id"]))
-                progress.update(bar, advance=1)
-                continue
-            transforms.append(transform_task.submit(lake_root, run_id, site_info(sites[res["site_id"]])))
-        for fut in as_completed(transforms):
-            res = fut.result()
-            builds[res["site_id"]] = res
-            progress.update(bar, advance=1, description=f"transformed {res['site_id']}")
+            for res in fut.result():
+                crawls[res["site_id"]], builds[res["site_id"]] = res["crawl"], res["build"]
+            progress.update(bar, completed=len(crawls), description=f"crawled and transformed {len(crawls)} sites")
         progress.update(bar, description=f"run {run_id}: merging and publishing")
         t_crawl = time.monotonic()
         now = dt.datetime.now(dt.UTC)
@@ -266,13 +223,21 @@ def run_command(args, api: EarlyApi | None = None) -> int:
         except (ArchiveError, OSError) as e:
             raise UserError(f"replay: {e}") from e
         replay = [str(Path(p).resolve()) for p in args.replay]
+    try:
+        overrides = parse_overrides(args.set or [])
+    except ValueError as e:
+        raise UserError(str(e)) from e
+    if args.batch_sites < 1 or args.batch_pages < 1 or args.workers < 1:
+        raise UserError("--batch-sites, --batch-pages and --workers must be at least 1")
     flow_fn = nightly.with_options(task_runner=_task_runner(args))
     with working_lake(args.lake, publish_back=True) as (local, record_run):
         lake = Lake(local)
         with lake_lock(lake), using(api):
             report = flow_fn(str(lake.root), str(sites_file.resolve()), ids, replay, args.full,
                              show_progress=os.environ.get("CCHC_NO_PROGRESS") is None, max_pages=args.max_pages,
-                             keep=args.keep, keep_raw_days=args.keep_raw_days)
+                             keep=args.keep, keep_raw_days=args.keep_raw_days,
+                             overrides=overrides, batch_sites=args.batch_sites, batch_pages=args.batch_pages,
+                             workers=args.workers)
         record_run(report["run_id"])
     print_summary(report)
     return 0 if report["status"] == "published" else 1

@@ -1,6 +1,8 @@
 """The run report: JSON for machines, a small HTML page for people, a summary table on the terminal."""
 from __future__ import annotations
 
+import datetime as dt
+
 import html
 import json
 import sys
@@ -109,10 +111,16 @@ def site_report(sid: str, crawl: dict, built: dict, counts: dict, before_docs: i
             "errors": errors, "error_count": sum(errors.values()), "alarms": alarms,
             "warnings": built.get("warnings", [])[:200], "newest_document_date": built.get("newest_date"),
             "crawl_seconds": round(crawl.get("seconds", 0.0), 2),
+            # When the site's crawl ended and its transform was done (a batch's sites end on their own).
+            "crawl_ended_at": _iso(crawl.get("ended_at")), "transformed_at": _iso(built.get("built_at")),
             "crawled": mode != "unchanged", "mode": mode, "probe": crawl.get("probe"),
             "exit_reason": (crawl.get("summary") or {}).get("exit_reason"), "blocked": outcomes.get("blocked", 0),
             "extraction": extraction_shares(built.get("extraction", {})),
             "filled_by_generic": built.get("filled", {})}
+
+
+def _iso(epoch: float | None) -> str | None:
+    return None if epoch is None else dt.datetime.fromtimestamp(epoch, dt.UTC).isoformat(timespec="milliseconds")
 
 
 def write_report_json(path: Path, report: dict) -> None:

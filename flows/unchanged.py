@@ -21,6 +21,7 @@ import pyarrow.compute as pc
 from crawlers.probe import ALWAYS_CRAWLED, PROBE_LOG, LiveFetcher, Probe, ReplayFetcher, site_links
 from crawlers.registry import Site
 from crawlers.replay import find_response
+from crawlers.settings import build_settings, parse_pins
 from flows.lake import Lake
 from transforms.urls import canonical_url
 
@@ -89,19 +90,30 @@ def _previous(lake: Lake, site_id: str, run_id: str | None, url: str):
     return None
 
 
-def probe_site(lake: Lake, run_id: str, site: Site, history: SiteHistory, replay: list[str] | None) -> Verdict:
-    """Probe the site (every answer archived and logged) and say whether it needs a crawl."""
+def probe_site(lake: Lake, run_id: str, site: Site, history: SiteHistory, replay: list[str] | None,
+               overrides: dict | None = None) -> Verdict:
+    """Probe the site (every answer archived and logged) and say whether it needs a crawl. `overrides`: the
+    run's crawl settings (`cchc run --set`): the probe keeps the crawl's delay, timeout and address pins."""
     if site.cms in ALWAYS_CRAWLED:
         return Verdict(False, f"cms {site.cms}: its answers change while its start pages do not")
     raw = lake.raw_dir(run_id) / f"{site.id}.probe.warc.gz"
-    fetcher = ReplayFetcher(replay, cache_dir=lake.root / "cache" / "replay-index") if replay else LiveFetcher()
-    probe = Probe(fetcher, site.id, run_id, raw, lake.work_dir(run_id, site.id))
+    s = build_settings(site_id=site.id, base_url=site.base_url, run_id=run_id, out_dir=Path("."), raw_path=raw,
+                       overrides=overrides)
+    if replay:
+        fetcher = ReplayFetcher(replay, cache_dir=lake.root / "cache" / "replay-index")
+    else:
+        fetcher = LiveFetcher(timeout=float(s["DOWNLOAD_TIMEOUT"]), pins=parse_pins(s["CCHC_RESOLVE"]),
+                              allow_private=str(s["CCHC_ALLOW_PRIVATE_ADDRESSES"]).lower() in ("1", "true", "yes"))
+    probe = Probe(fetcher, site.id, run_id, raw, lake.work_dir(run_id, site.id), delay=float(s["DOWNLOAD_DELAY"]),
+                  margin=float(s["CCHC_DELAY_MARGIN"]))
     try:
         verdict = _judge(lake, site, history, probe)
         if verdict.unchanged:
             # The known pages the start pages link to are skipped, as a crawl would have logged them.
             for url in sorted(verdict.linked & {canonical_url(u) for u in history.last_seen}):
                 probe.log.write(url, "skipped_known", None, 0, "known from an earlier run")
+        else:
+            probe.settle()  # the crawl that follows asks the same hosts
         return verdict
     finally:
         probe.close()

@@ -147,7 +147,9 @@ def test_live_and_replay_settings(tmp_path):
     assert (live["REMOTE_CONTROL_ENABLED"], live["TELNETCONSOLE_ENABLED"], live["HTTPCACHE_ENABLED"]) == (
         False, False, False)
     assert (live["RETRY_TIMES"], live["DOWNLOAD_TIMEOUT"], live["DOWNLOAD_MAXSIZE"]) == (2, 30, 30 * 1024 * 1024)
-    assert live["CONCURRENT_REQUESTS_PER_DOMAIN"] == 2
+    # One request at a time per host, at least DOWNLOAD_DELAY apart (no jitter below it), Crawl-delay honoured.
+    assert (live["CONCURRENT_REQUESTS_PER_DOMAIN"], live["DOWNLOAD_DELAY"], live["DOWNLOAD_DELAY_JITTER"]) == (1, 1.0, 0.0)
+    assert live["EXTENSIONS"] == {"scrapy.extensions.throttle.AutoThrottle": None, "crawlers.politeness.PoliteThrottle": 0}
     assert "crawlers.replay.ReplayMiddleware" not in live["DOWNLOADER_MIDDLEWARES"]
     replay = build_settings(site_id="s", base_url="https://a.gov.vn/", run_id="r", out_dir=tmp_path,
                             raw_path=tmp_path, replay_paths=["x"], overrides={"DOWNLOAD_MAXSIZE": "5"})
