@@ -5,9 +5,9 @@ down but never below its floor, and a failing host is slowed to the backoff of i
 A site crawled beside hundreds of others in one process (crawlers/run_batch.py) gets the same manners as
 alone: the slots belong to its own crawler, so a slow or broken host only ever holds its own slot.
 
-The floor of a host is max(DOWNLOAD_DELAY, Crawl-delay + CCHC_DELAY_MARGIN): the margin absorbs the time
-between the slot letting a request go and its bytes reaching the server, which differs from request to
-request on a busy event loop, so that the server never sees two requests closer than it asked.
+The floor of a host is max(DOWNLOAD_DELAY, Crawl-delay + CCHC_DELAY_MARGIN), counted from the previous
+request's answer (PoliteHTTP11DownloadHandler): however late a busy event loop sends a request, the server
+never sees two requests closer than it asked.
 """
 from __future__ import annotations
 
@@ -86,13 +86,17 @@ class PoliteThrottle(AutoThrottle):
 
 
 class PoliteHTTP11DownloadHandler(HTTP11DownloadHandler):
-    """Scrapy's HTTP/1.1 handler, restarting the host's delay when the request really leaves: the slot
-    stamps a request when it lets it go, and a busy event loop may start the download much later, which
-    would bring it closer to the next request than the delay."""
+    """Scrapy's HTTP/1.1 handler, restarting the host's delay when the answer (or the failure) has come: the
+    slot stamps a request when it lets it go, and a busy event loop may send it much later, so that counting
+    the delay from there could bring two requests closer at the server than the delay. Counted from the
+    answer, the next request reaches the server at least the delay after the previous one did, however late
+    either was sent. It costs one latency per request."""
 
     async def download_request(self, request):
         key = request.meta.get("download_slot")
         slot = self._crawler.engine.downloader.slots.get(key) if key is not None else None
-        if slot is not None:
-            slot.lastseen = max(slot.lastseen, time.monotonic())
-        return await super().download_request(request)
+        try:
+            return await super().download_request(request)
+        finally:
+            if slot is not None:
+                slot.lastseen = max(slot.lastseen, time.monotonic())

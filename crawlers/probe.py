@@ -141,7 +141,7 @@ class Probe:
     plus `margin`), as the crawl's slots are; `settle()` waits out the last delay before a crawl follows."""
 
     def __init__(self, fetcher, site_id: str, run_id: str, raw_path: Path, log_dir: Path, delay: float = 1.0,
-                 margin: float = 0.25):
+                 margin: float = 0.05):
         self.fetcher, self.site_id = fetcher, site_id
         self.archive = WarcArchive(raw_path)
         self.log = CrawlLog(Path(log_dir) / PROBE_LOG, run_id, site_id)

@@ -81,7 +81,7 @@ def build_settings(*, site_id: str, base_url: str, run_id: str, out_dir: Path, r
         "CONCURRENT_REQUESTS_PER_DOMAIN": 1,
         "CONCURRENT_REQUESTS": 16,
         "DOWNLOAD_DELAY_JITTER": 0.0,
-        "CCHC_DELAY_MARGIN": 0.25,
+        "CCHC_DELAY_MARGIN": 0.05,
         "AUTOTHROTTLE_ENABLED": True,
         "AUTOTHROTTLE_START_DELAY": 2.0,
         "AUTOTHROTTLE_MAX_DELAY": 30.0,

@@ -114,8 +114,9 @@ def _parser() -> argparse.ArgumentParser:
     r.add_argument("--dask-address", default=None,
                    help="scheduler address of an existing Dask cluster (default: a local one)")
     r.add_argument("--workers", type=_at_least_one, default=2, help="crawl batches (processes) at once (default: %(default)s)")
-    r.add_argument("--batch-sites", type=_at_least_one, default=BATCH_SITES,
-                   help="sites per crawl process at most (default: %(default)s)")
+    r.add_argument("--batch-sites", type=_at_least_one, default=None,
+                   help=f"sites per crawl process at most (default: {BATCH_SITES} live; replay: a quarter of "
+                        "the sites per worker)")
     r.add_argument("--batch-pages", type=_at_least_one, default=BATCH_PAGES,
                    help="expected pages (what the lake holds) per crawl process at most (default: %(default)s)")
     r.add_argument("--set", action="append", default=None, metavar="KEY=VALUE",

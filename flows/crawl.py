@@ -106,18 +106,22 @@ def crawl_batch(lake_root: str, run_id: str, sites_file: str, name: str, entries
     with (folder / f"{name}.stdout.log").open("w") as out, (folder / f"{name}.stderr.log").open("w+") as err:
         proc = subprocess.Popen([sys.executable, "-m", "crawlers.run_batch", str(plan_path)], stdout=out, stderr=err,
                                 env=env, start_new_session=True)
-        while pending:
-            running = proc.poll() is None
-            for sid, marker in list(pending.items()):
-                if marker.exists():
-                    del pending[sid]
-                    on_done(_result_of(marker, sid))
-            if not running:
-                break
-            if time.monotonic() - t0 > SITE_TIMEOUT_S:
-                _end(proc)
-                break
-            time.sleep(BATCH_POLL_S)
+        try:
+            while pending:
+                running = proc.poll() is None
+                for sid, marker in list(pending.items()):
+                    if marker.exists():
+                        del pending[sid]
+                        on_done(_result_of(marker, sid))
+                if not running:
+                    break
+                if time.monotonic() - t0 > SITE_TIMEOUT_S:
+                    _end(proc)
+                    break
+                time.sleep(BATCH_POLL_S)
+        except BaseException:  # interrupted: the batch (its own session, deaf to the terminal's Ctrl-C) ends too
+            _end(proc)
+            raise
         proc.wait()
         err.seek(0)
         lines = [ln for ln in err.read().strip().splitlines() if ln.strip()]

@@ -42,7 +42,7 @@ from flows.run_report import (
     write_report_json,
 )
 from flows.unchanged import SiteHistory, probe_log_path, site_histories
-from transforms.batches import BATCH_PAGES, BATCH_SITES, plan_batches
+from transforms.batches import BATCH_PAGES, BATCH_SITES, default_batch_sites, plan_batches
 from transforms.urls import canonical_url
 
 
@@ -169,10 +169,13 @@ def nightly(lake_root: str, sites_file: str, site_ids: list[str] | None = None, 
     t_merge = time.monotonic()
     report = {"run_id": run_id, "started_at": started.isoformat(), "sites_file": sites_file,
               "replay": replay, "full": full, "stale_staging_removed": stale, "sites": [], "alarms": [],
+              # Crawled like the others, but nobody has checked them online yet (registry `verified = false`).
+              "unverified_sites": sorted(sid for sid in sites if not sites[sid].verified),
               **conflicts_section(merged.conflicts, last_report), "counts": {k: t.num_rows for k, t in merged.tables.items()}}
     for sid in sites:
         s = site_report(sid, crawls.get(sid, {}), builds.get(sid, {}), merged.per_site.get(sid, {}),
                          docs_before.get(sid, 0), offered, crawl_mode(full, known.get(sid, [])), logs[sid][0])
+        s["verified"] = sites[sid].verified
         report["sites"].append(s)
         report["alarms"].extend(s["alarms"])
     report["alarms"].extend(merged.warnings)
@@ -227,7 +230,8 @@ def run_command(args, api: EarlyApi | None = None) -> int:
         overrides = parse_overrides(args.set or [])
     except ValueError as e:
         raise UserError(str(e)) from e
-    if args.batch_sites < 1 or args.batch_pages < 1 or args.workers < 1:
+    batch_sites = default_batch_sites(len(ids), args.workers, bool(replay)) if args.batch_sites is None else args.batch_sites
+    if batch_sites < 1 or args.batch_pages < 1 or args.workers < 1:
         raise UserError("--batch-sites, --batch-pages and --workers must be at least 1")
     flow_fn = nightly.with_options(task_runner=_task_runner(args))
     with working_lake(args.lake, publish_back=True) as (local, record_run):
@@ -236,7 +240,7 @@ def run_command(args, api: EarlyApi | None = None) -> int:
             report = flow_fn(str(lake.root), str(sites_file.resolve()), ids, replay, args.full,
                              show_progress=os.environ.get("CCHC_NO_PROGRESS") is None, max_pages=args.max_pages,
                              keep=args.keep, keep_raw_days=args.keep_raw_days,
-                             overrides=overrides, batch_sites=args.batch_sites, batch_pages=args.batch_pages,
+                             overrides=overrides, batch_sites=batch_sites, batch_pages=args.batch_pages,
                              workers=args.workers)
         record_run(report["run_id"])
     print_summary(report)

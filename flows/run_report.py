@@ -164,6 +164,10 @@ def print_summary(report: dict, console: Console | None = None) -> None:
     for s in report.get("sites", []):
         t.add_row(*[str(s.get(k, "") if s.get(k) is not None else "") for k, _ in COLUMNS])
     console.print(t)
+    unverified = report.get("unverified_sites") or []
+    if unverified:
+        shown = ", ".join(unverified[:20]) + (f" … ({len(unverified) - 20} more)" if len(unverified) > 20 else "")
+        console.print(f"{len(unverified)} site(s) not verified online (verified = false in the registry): {shown}")
     for a in report.get("alarms", [])[:30]:
         console.print(f"[yellow]alarm[/yellow] {a}")
     if len(report.get("alarms", [])) > 30:

@@ -35,3 +35,12 @@ def test_wildcard_pins():
     assert pinned_address(pins, "a.b.farm.test") == "127.0.0.1"
     assert pinned_address(pins, "farm.test") is None
     assert pinned_address(pins, "other.test") is None
+
+
+def test_default_batch_sizes():
+    from transforms.batches import BATCH_SITES, default_batch_sites
+
+    assert default_batch_sites(1000, 2, replay=False) == BATCH_SITES == 500
+    # A replay is CPU-bound: four batches per worker, so that the workers keep busy to the end.
+    assert default_batch_sites(8, 2, replay=True) == 1
+    assert default_batch_sites(1000, 2, replay=True) == 125

@@ -25,12 +25,10 @@ def farm_run(tmp_path_factory):
         # Production politeness except the delays, scaled down for a test: DOWNLOAD_DELAY below the farm's
         # Crawl-delay, so that what holds the hosts apart is robots.txt's Crawl-delay.
         settings = ["CCHC_RESOLVE=*.farm.test=127.0.0.1", "DOWNLOAD_DELAY=0.1", "AUTOTHROTTLE_START_DELAY=0.1",
-                    "DOWNLOAD_TIMEOUT=4", "CCHC_RETRY_BACKOFF_BASE=0.5", "CCHC_DELAY_MARGIN=0.05"]
-        started = dt.datetime.now(dt.UTC)
+                    "DOWNLOAD_TIMEOUT=3", "CCHC_RETRY_BACKOFF_BASE=0.5", "CCHC_DELAY_MARGIN=0.05"]
         p = run_cchc("run", "--sites", str(tmp / "sites.toml"), "--lake", str(lake), "--batch-sites", "10",
                      "--workers", "2", *[a for s in settings for a in ("--set", s)], timeout=300)
-        ended = dt.datetime.now(dt.UTC)
-        yield {"proc": p, "farm": farm, "lake": lake, "started": started, "ended": ended,
+        yield {"proc": p, "farm": farm, "lake": lake,
                "report": json.loads((lake / "published" / "run_report.json").read_text(encoding="utf-8"))
                if (lake / "published" / "run_report.json").exists() else None}
     finally:
@@ -45,6 +43,9 @@ def test_every_healthy_site_is_published(farm_run):
     p, report = farm_run["proc"], farm_run["report"]
     assert p.returncode == 0, p.stderr[-3000:]
     assert report["status"] == "published"
+    # The farm's registry says nothing of `verified`: every site is crawled and listed as unverified.
+    assert report["unverified_sites"] == [f"farm-{n:04d}" for n in range(1, SITES + 1)]
+    assert "20 site(s) not verified online" in p.stderr
     docs = ds.dataset(farm_run["lake"] / "published" / "documents", format="parquet").to_table(["site_id"]).to_pylist()
     per_site = {}
     for d in docs:
@@ -78,8 +79,10 @@ def test_a_hanging_site_delays_no_other_site(farm_run):
     assert all(dt.datetime.fromisoformat(s["transformed_at"]) < ended for s in others)
     assert max(s["crawl_seconds"] for s in others) < hang["crawl_seconds"]
     assert hang["ok"] is True and hang["exit_reason"] == "finished"
-    # The whole run is bounded by the hanging site's own timeouts, not by a sum over sites.
-    assert (farm_run["ended"] - farm_run["started"]).total_seconds() < 60
+    # The run is bounded by the hanging site's own timeouts (robots.txt and the start page: 3 attempts of 3 s
+    # each, with backoff), not by a sum over sites. Prefect's start-up on a loaded machine is not counted.
+    assert hang["crawl_seconds"] < 30
+    assert report["seconds"] < 45
 
 
 def test_batches_are_in_the_run_folder(farm_run):

@@ -143,3 +143,23 @@ def test_since_and_verified_types(tmp_path, extra, fragment):
 def test_since_only_for_dichvucong(tmp_path):
     assert error_of(tmp_path, GOOD + "since = 2022\n") == \
         "sites.toml: site 'sxd-x': 'since' applies only to cms = \"dichvucong\""
+
+
+def test_shipped_registry_covers_every_province():
+    import csv
+    from collections import Counter
+    from urllib.parse import urlsplit
+
+    sites = load_registry(default_registry_path())
+    codes = {r["code"] for r in csv.DictReader((default_registry_path().parents[1] / "data" / "provinces.csv")
+                                              .open(encoding="utf-8"))}
+    assert len(codes) == 63
+    portals = {s.province for s in sites if s.level == "province" and s.kind == "news"}
+    interior = {s.province for s in sites if s.agency == "Sở Nội vụ"}
+    public_service = {s.province for s in sites if s.province and urlsplit(s.base_url).hostname.startswith("dichvucong.")}
+    assert portals == interior == public_service == codes
+    hosts = Counter(urlsplit(s.base_url).hostname.removeprefix("www.") for s in sites)
+    assert [h for h, n in hosts.items() if n > 1] == []
+    # Nobody has checked these hosts online yet (this machine has no internet).
+    assert not any(s.verified for s in sites)
+    assert sum(1 for s in sites if s.level == "newspaper") >= 10

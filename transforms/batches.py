@@ -1,8 +1,17 @@
 """Crawl batches: which sites share a crawl process. Pure: sites in, groups out."""
 from __future__ import annotations
 
-BATCH_SITES = 250       # sites per crawl process at most
+BATCH_SITES = 500       # sites per crawl process at most, live: a live crawl mostly waits on its hosts' delays
 BATCH_PAGES = 50_000    # expected pages per crawl process at most (what the lake holds of its sites)
+REPLAY_BATCHES_PER_WORKER = 4
+
+
+def default_batch_sites(n_sites: int, workers: int, replay: bool) -> int:
+    """Live, sites share a process up to BATCH_SITES (they wait on politeness, not on the CPU). A replay is
+    CPU-bound: small batches, several per worker, so that a worker done early takes the next one."""
+    if not replay:
+        return BATCH_SITES
+    return max(1, -(-n_sites // (REPLAY_BATCHES_PER_WORKER * max(1, workers))))
 
 
 def plan_batches(expected: dict[str, int], max_sites: int = BATCH_SITES, max_pages: int = BATCH_PAGES,
