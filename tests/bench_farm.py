@@ -90,7 +90,7 @@ def extraction_rate(sites_file: Path, port: int, n_pages: int = 600) -> float:
     """Pages/s of parse + family extraction on one core, on farm article pages (made as the farm makes them)."""
     from scrapy.http import HtmlResponse, Request
 
-    from crawlers.families import spider_for
+    from crawlers.spiders import spider_for
     from crawlers.registry import load_registry
     from tests.farm import FarmSite
 
