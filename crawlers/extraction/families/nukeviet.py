@@ -4,7 +4,8 @@ Article markup: a `news_column` panel (panel-default, panel-primary, ... by them
 "Thứ năm - 28/04/2022 12:00", `.hometext` (the lead), `#news-bodyhtml.bodytext` (the text), a
 `.news-download-file` list (links `…html?download=1&id=0` that name the file in their text) and a right-aligned
 "Tác giả bài viết: X" line. Rating forms and "Những tin mới hơn" lists sit in sibling panels.
-Listings: the list view (headings), the grid view (one featured item, then thumbnails with captions).
+Listings: the page view (a featured item, then headings), the grid view (a featured item, then thumbnails
+with captions), the list view (numbered links wrapping their headings).
 """
 from __future__ import annotations
 
@@ -23,7 +24,7 @@ FAMILY = Family(
     body_byline_first=True,
     files=(".news-download-file", ".download-file", ".attach-file"),
     list_items=(".news_column h3 a", ".news_column h2 a", ".news_column h4 a", ".viewcat_list h3 a",
-                ".thumbnail .caption h4 a", ".thumbnail h3 a"),
+                ".thumbnail .caption h4 a", ".thumbnail h3 a", ".list-group > a.show"),
     pager=(".pagination", ".generate_page", "ul.pager"),
     related=(".other-news", ".related", ".news-related"),
 )
