@@ -80,3 +80,7 @@ def test_places_named_like_a_province_do_not_count():
     assert _province("Khánh thành cầu Bình Định mới") == "51"
     assert _province("Giải bóng chuyền Cúp Bình Định lần thứ nhất") == "51"  # named, but not as the actor
     assert _province("Nạo vét sông Bình Định", site=NATIONAL, lead="Công trình trên sông Bình Định.") is None
+
+
+def test_a_national_page_takes_the_one_province_its_title_names():
+    assert _province("Đoàn công tác làm việc với Bình Định về cải cách hành chính", site=NATIONAL) == "52"

@@ -81,25 +81,26 @@ _PROVINCE_UNIT = re.compile(r"^(?:tinh|thanh pho|tp)\b")
 _LEADING = re.compile(r"^[\W\d_]*")
 
 
-def _provinces_named(gaz: Gazetteer, text: str) -> list[str]:
+def _provinces_named(gaz: Gazetteer, text: str, clear_only: bool = True) -> list[str]:
     """Provinces the text names clearly, as a reader takes them: with their unit ("tỉnh X", "thành phố X",
-    "TP. X"), or bare as the text's first words, its actor ("X dẫn đầu ...", "X: ..."). A name elsewhere, or
-    after a feature or a lower unit ("sông X", "đường X", "phường X", "Cúp X"), is a place or a label, not the
-    province the document concerns."""
+    "TP. X"), or bare as the text's first words, its actor ("X dẫn đầu ...", "X: ..."). A name elsewhere ("Cúp
+    X") is a label, not the province the document concerns (unless `clear_only` is False); after a feature or a
+    lower unit ("sông X", "đường X", "phường X") the gazetteer sees no province at all."""
     start = len(_LEADING.match(text or "").group(0))
     seen: list[str] = []
     for p, a, b in gaz.provinces_in(text):
-        if (a == start or _PROVINCE_UNIT.match(fold(text[a:b]))) and p.code not in seen:
+        clear = a == start or _PROVINCE_UNIT.match(fold(text[a:b]))
+        if (clear or not clear_only) and p.code not in seen:
             seen.append(p.code)
     return seen
 
 
 def attribute_province(gaz: Gazetteer, site: SiteInfo, title: str, lead: str) -> str | None:
     """Registry province unless the title (or, on national sites, the lead) is about exactly one other province."""
-    named = _provinces_named(gaz, title)
-    if site.province is None:
-        named = named or _provinces_named(gaz, lead)
+    if site.province is None:  # nothing to override: the one province the title (else the lead) names
+        named = _provinces_named(gaz, title, clear_only=False) or _provinces_named(gaz, lead, clear_only=False)
         return named[0] if len(named) == 1 else None
+    named = _provinces_named(gaz, title)
     if len(named) == 1 and named[0] != site.province:
         return named[0]
     return site.province
