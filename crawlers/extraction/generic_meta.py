@@ -109,30 +109,71 @@ _AFTER_NODES, _BEFORE_NODES = 80, 40  # text strings looked at after and before 
 _NO_TEXT = frozenset({"script", "style", "noscript", "template", "title", "head"})
 
 
-def _visible(strings) -> list[str]:
-    """The strings (lxml smart strings) that are visible text, cleaned; the text inside a script, style
-    or the head is not (the text after one is)."""
+def _readable(el) -> bool:
+    return isinstance(el.tag, str) and el.tag not in _NO_TEXT
+
+
+def _subtree(el):
+    """The text strings of `el`'s subtree in document order (not its tail)."""
+    if _readable(el):
+        yield el.text
+        for child in el:
+            yield from _subtree(child)
+            yield child.tail
+
+
+def _subtree_back(el):
+    """The text strings of `el`'s subtree, last first (not its tail)."""
+    if _readable(el):
+        for child in reversed(el):
+            yield child.tail
+            yield from _subtree_back(child)
+        yield el.text
+
+
+def _following(anchor, within: bool):
+    """Text strings after `anchor` in document order (`within`: from its own first string)."""
+    if within:
+        yield from _subtree(anchor)
+    node = anchor
+    while node is not None:
+        yield node.tail
+        for sib in node.itersiblings():
+            yield from _subtree(sib)
+            yield sib.tail
+        node = node.getparent()
+
+
+def _preceding(anchor):
+    """Text strings before `anchor`, nearest first (an ancestor's own text before its children)."""
+    node = anchor
+    while node is not None:
+        for sib in node.itersiblings(preceding=True):
+            yield sib.tail
+            yield from _subtree_back(sib)
+        node = node.getparent()
+        if node is not None and _readable(node):
+            yield node.text
+
+
+def _first_strings(strings, limit: int) -> list[str]:
     out = []
     for t in strings:
-        owner = t.getparent()
-        if owner is not None and not t.is_tail and owner.tag in _NO_TEXT:
-            continue
-        out.append(clean(t))
+        if t and not t.isspace():
+            out.append(clean(t))
+            if len(out) >= limit:
+                break
     return out
 
 
 def _date_near(tree, anchor, within: bool = False) -> str | None:
     """The first short line stating a date after `anchor` (before the first long text), else in the few
-    hundred characters before it; `within`: from the anchor's own start. Text strings come from lxml's
-    XPath axes, so that the page is not walked in Python."""
+    hundred characters before it; `within`: from the anchor's own start. The page is walked outwards from
+    the anchor and only as far as needed."""
     if anchor is None:
         return None
-    head = "(descendant::text() | following::text())" if within else "following::text()"
-    after = _visible(anchor.xpath(f"{head}[normalize-space()][position() <= {_AFTER_NODES}]"))
-    # position() on a reverse axis counts back from the anchor: the nearest strings, in document order
-    before = _visible(anchor.xpath(f"preceding::text()[normalize-space()][position() <= {_BEFORE_NODES}]"))[::-1]
-    if within:
-        before = []
+    after = _first_strings(_following(anchor, within), _AFTER_NODES)
+    before = [] if within else _first_strings(_preceding(anchor), _BEFORE_NODES)
     nodes: list[str] = []
     for line in after:
         if len(line) >= 100:
