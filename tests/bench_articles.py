@@ -108,7 +108,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"{len(pages)} pages, {sum(len(p[1]) for p in pages) / len(pages) / 1000:.0f} KB on average, "
           f"{args.dir}")
     for name in extractors:
-        s = score([(pred, page[3]) for pred, page in zip(preds[name], pages)])
+        s = score([(pred, page[3]) for pred, page in zip(preds[name], pages, strict=True)])
         print(f"{name:13s} P={s['precision']:.4f} R={s['recall']:.4f} F1={s['f1']:.4f} "
               f"empty={s['empty']} pages/s={len(pages) / best[name]:.1f}")
     if args.worst:

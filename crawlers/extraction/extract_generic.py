@@ -21,11 +21,11 @@ from crawlers.extraction.generic_meta import (
     is_chrome,
     link_density,
     parse_author,
-    structured_date_text,
-    visible_date_text,
     parse_summary,
     starts_with_link,
     strip_chrome,
+    structured_date_text,
+    visible_date_text,
 )
 from crawlers.extraction.html import BLOCKS, paragraphs_of, tables_of, text_lengths, text_of
 from crawlers.extraction.main_text import choose, library_paragraphs, read_by_library

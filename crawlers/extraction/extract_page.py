@@ -6,7 +6,7 @@ The family (named, else detected) reads the page through the extraction engine t
 """
 from __future__ import annotations
 
-from crawlers.extraction import auto, engine
+from crawlers.extraction import engine
 from crawlers.extraction.extract_generic import detect_family, extract_generic
 from crawlers.extraction.families import FAMILIES
 from crawlers.extraction.html import parse_document
@@ -38,8 +38,8 @@ def read_page(tree, url: str, cms: str | None = None, markup: str | None = None)
         return {**extract_generic(tree, url), "family": None, "kind": "article", "extraction": "generic"}
     name = detect_family(tree, url, markup) if cms in (None, "auto") else cms
     fam = FAMILIES.get(name or "")
-    if fam is None:
-        return {**auto.extract_article(tree, url), "family": None}
+    if fam is None:  # what auto.extract_article does then, without detecting the family a second time
+        return {**extract_generic(tree, url), "family": None, "kind": "article", "extraction": "generic"}
     return {**engine.extract_article(fam, tree, url), "family": fam.name, "kind": fam.kind}
 
 

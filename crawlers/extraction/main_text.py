@@ -43,7 +43,7 @@ def _grams(toks: list[str]) -> list[tuple]:
     """Overlapping 4-token shingles (one shorter shingle for 1-3 tokens), tuples built by zip in C."""
     if len(toks) < 4:
         return [tuple(toks)] if toks else []
-    return list(zip(toks, toks[1:], toks[2:], toks[3:]))
+    return list(zip(toks, toks[1:], toks[2:], toks[3:], strict=False))
 
 
 def _shingles(paras: list[str]) -> set:
