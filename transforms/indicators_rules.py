@@ -107,6 +107,8 @@ PERCENT = _r(_VALUE_INTRO + r"(?:tỷ\s+lệ\s*)?" + PCT)
 NO_UNIT = _r(r"(?:đạt|là)\s+(?P<v>\d{2},\d{1,4})(?=\s*[,;)]|\s*\.(?!\d)|\s+và\s|\s*$)")
 # A value right after its entity, with nothing between ("Sở Tài chính 90,1%", "Long An: 89,12%").
 BARE = _r(r"\s*[:(]?\s*" + num(fraction=True) + r"(?:\s*/\s*100)?\s*(?P<u>%|điểm\b)")
+# ... and nothing after it that makes it the share of something else ("Sở Y tế 100% cán bộ ...").
+BARE_END = _r(r"\s*(?:[,;.)]|và\b|xếp\b|đứng\b|tăng\b|giảm\b|\(|$)")
 # A component score: "<name> đạt 26,44/29 điểm" after "chỉ số thành phần"; its percent of the maximum follows.
 COMPONENT_VALUE = _r(r"đạt\s+(?:được\s+)?" + num(fraction=True) + r"(?:\s*/\s*(?P<max>" + _NUM + r"))?\s*điểm\b"
                      r"(?:\s*[,(]?\s*(?:đạt|tương\s+đương|bằng)?\s*(?:tỷ\s+lệ\s*)?" + ANY_NUM + r"\s*%\s*\)?)?")

@@ -168,10 +168,14 @@ def _candidates(st: _Sentence, inherited: str | None, warnings: list[str]) -> li
             after = st.named_after(m.end()) if K.subject_after(s, m.end()) else None
             take(Cand(ind, m.start(), m.end(), "1", "rank", mention=after))
     for m in R.POINTS.finditer(s):
+        if st.cues == [] and not (R.BARE_END.match(s, m.end()) and (value_of(m.group("v"), "points") or 0) >= 30):
+            continue                       # the text's index, but a small or qualified score is some criterion's
         if topic(m.start("v")) == "par":
             take(Cand("par_index", *m.span("v"), m.group("v"), "points"))
     for m in R.PERCENT.finditer(s):
         ind, since = _percent_topic(st, m.start("v"), inherited, m.end())
+        if st.cues == [] and not R.BARE_END.match(s, m.end()):
+            continue                       # the text's index, but the percent goes on to qualify something else
         if ind and not R.OTHER_RATE.search(s[since:m.start("v")]):
             take(Cand(ind, *m.span("v"), m.group("v"), "percent"))
     for m in R.NO_UNIT.finditer(s):    # the index named in the sentence before it, or "<entity> đạt 87,32,"
@@ -184,12 +188,12 @@ def _candidates(st: _Sentence, inherited: str | None, warnings: list[str]) -> li
             take(Cand(ind, *m.span("v"), m.group("v"), "percent" if ind == "sipas" else "points"))
     for _, b, cue in st.cues:                              # "Bắc Ninh có Chỉ số CCHC 89,19%"
         m = R.BARE.match(s, b) if cue in ("par", "sipas") else None
-        if m:
+        if m and R.BARE_END.match(s, m.end()):
             unit = "percent" if m.group("u") == "%" or cue == "sipas" else "points"
             take(Cand(_index_of(cue, unit), *m.span("v"), m.group("v"), unit))
     for men in st.mentions:                                # "Sở Tài chính 90,1%", "Long An: 89,12%"
         m = R.BARE.match(s, men.end) if men.kind in NAMED else None
-        if not m:
+        if not m or not R.BARE_END.match(s, m.end()):
             continue
         unit = "percent" if m.group("u") == "%" else "points"
         ind, _ = _percent_topic(st, m.start("v"), inherited) if unit == "percent" else (
