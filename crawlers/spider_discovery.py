@@ -8,9 +8,9 @@ from collections.abc import Iterator
 
 from crawlers.extraction import discovery
 
+# Request meta, logged as crawl_log.found_by: start, listing, listing_generic, pager, body_link, archive, feed,
+# sitemap or attachment (CHANGELOG 1.2.0).
 FOUND_BY = "cchc_found_by"
-# Values of FOUND_BY (crawl_log.found_by): how the crawl came to request a URL.
-FOUND = ("start", "listing", "listing_generic", "pager", "body_link", "archive", "feed", "sitemap", "attachment")
 
 
 class DiscoveryMixin:

@@ -91,7 +91,7 @@ class FamilySpider(DiscoveryMixin, scrapy.Spider):
             return None
         self.seen.add(key)
         self.scheduled += 1
-        meta = {ROLE: role, FOUND_BY: found_by or role}
+        meta = {ROLE: role, FOUND_BY: found_by}
         if parent:
             meta[PARENT] = parent
         return scrapy.Request(url, callback=callback, meta=meta)
