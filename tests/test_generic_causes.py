@@ -94,3 +94,16 @@ def test_an_author_bio_is_not_the_lead():
     out = extract(html)
     assert out["summary"] is None
     assert out["paragraphs"] == PARAS
+
+
+# 6. Every CMS marks its article pages og:type=article: with one class that a newspaper theme also uses, a
+# foreign page was read with the newspaper family's selectors (which found a wrong body or nothing).
+def test_og_type_article_and_one_class_make_no_family():
+    from crawlers.extraction.extract_generic import detect_family
+
+    head = '<meta property="og:type" content="article">'
+    one = page(f'<div class="article-title"><h1>{TITLE}</h1></div><div>{paras_html()}</div>').replace(
+        "<head>", "<head>" + head)
+    two = one.replace('<div class="article-title">', '<div class="article-title"><p class="article-sapo">Sapo.</p>')
+    assert detect_family(parse_html(one.encode("utf-8"), URL), URL) is None
+    assert detect_family(parse_html(two.encode("utf-8"), URL), URL) == "newspaper"

@@ -36,7 +36,7 @@ __all__ = ["detect_family", "extract_generic", "generic_listing_links"]
 
 
 # --- family signatures: (regex over the markup, weight); a family needs a total weight >= 2 ---------------------
-_FAMILY_SIGNS: dict[str, list[tuple[str, int]]] = {
+_FAMILY_SIGNS: dict[str, list[tuple[str, float]]] = {
     "nukeviet": [(r'name="generator"[^>]*nukeviet', 3), (r'id="news-bodyhtml"', 2), (r"\bnv_base_siteurl\b", 2),
                  (r'class="[^"]*\bnews_column\b', 1), (r'class="[^"]*\bhometext\b', 1),
                  (r'class="[^"]*\bnews-download-file\b', 1)],
@@ -47,7 +47,7 @@ _FAMILY_SIGNS: dict[str, list[tuple[str, int]]] = {
                    (r'class="[^"]*\bms-(?:listviewtable|input|webpart)', 1)],
     "newspaper": [(r'class="[^"]*\barticle-sapo\b', 1), (r'class="[^"]*\barticle-(?:detail|title)\b', 1),
                   (r'class="[^"]*\b(?:related-news|article-tags)\b', 1), (r'class="[^"]*\bstory__title\b', 1),
-                  (r'property="og:type"\s+content="article"', 1)],
+                  (r'property="og:type"\s+content="article"', 0.5)],  # every CMS's article pages say so
     "cityportal": [(r'class="[^"]*\bnews-detail-page\b', 1), (r'class="[^"]*\btien-ich\b', 1),
                    (r'class="[^"]*\btin-khac\b', 1), (r'class="[^"]*\blist-news-page\b', 1)],
 }
