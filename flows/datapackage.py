@@ -1,5 +1,8 @@
 """datapackage.json (Frictionless Data Package) and the data dictionary, both from flows/schema.py.
 
+`frictionless validate <release>/datapackage.json` passes: integer columns that may be null carry pandas'
+nullable integer dtypes in the Parquet metadata (flows/schema.py), list columns are typed `any`.
+
 Run `python -m flows.datapackage --dictionary` to regenerate docs/DATA_DICTIONARY.md.
 """
 from __future__ import annotations
@@ -13,12 +16,15 @@ from pathlib import Path
 import pyarrow as pa
 
 from flows.schema import COMPONENTS, FOREIGN_KEYS, INDICATORS, PRIMARY_KEYS, SCHEMA_VERSION, TABLES
+from transforms.rankings import RANKING_UNITS
 
 TABLE_DESCRIPTIONS = {
     "documents": "One row per distinct page or attachment found on a registered site",
     "doc_refs": "Legal documents (by canonical number) cited by a document",
     "indicators": "One row per fact a document states (PAR INDEX, SIPAS, TTHC dossier statistics), with its evidence",
     "rankings": "Rankings per indicator, period and scope: published ranks where they exist, else computed",
+    "sources": "One row per registered site: when it was last crawled successfully, when it last had news, "
+               "its rows in this release and its status (ok, stale, failing, blocked), for freshness",
     "crawl_log": "Every request of every run and its outcome: the crawl's, and those of the probe that decides whether an unchanged site needs crawling",
     "units": "The provinces and their identifiers, for joins: the 63 units before 1 July 2025 and the 34 after, with GSO codes, "
              "successors, spellings, and their ids on dichvucong.gov.vn's evaluation APIs (H-code from the reference table; "
@@ -41,10 +47,11 @@ def _field_type(typ: pa.DataType) -> str:
         return "date"
     if pa.types.is_timestamp(typ):
         return "datetime"
-    if pa.types.is_list(typ) or pa.types.is_large_list(typ):
-        return "array"
-    if pa.types.is_struct(typ):
-        return "object"
+    if pa.types.is_list(typ) or pa.types.is_large_list(typ) or pa.types.is_struct(typ):
+        # Logically an array (of objects); declared `any` because frictionless reads Parquet through pandas,
+        # which hands a list cell over as a numpy array that its `array` type refuses. The arrow type is in
+        # the data dictionary and the Parquet file itself.
+        return "any"
     raise ValueError(f"no Table Schema type for arrow type {typ}")
 
 
@@ -128,7 +135,17 @@ def data_dictionary_markdown() -> str:
             lines.append(f"Foreign key: `{col}` → `{ref_table}.{ref_col}`.")
         lines += ["", "| column | type | arrow type | description |", "|---|---|---|---|"]
         lines += [f"| {name} | {_field_type(typ)} | `{typ}` | {_md_cell(desc)} |" for name, typ, desc in columns]
-    lines += ["", "## Indicator vocabulary", "", ", ".join(f"`{i}`" for i in INDICATORS) + ".",
+    lines += ["", "## Units", "",
+              "`indicators.unit` is the unit the source states: `percent` (0-100), `points`, `count` or `rank`.",
+              "",
+              "Rankings have one unit per indicator and entity type, in `rankings.unit`: every ranked indicator "
+              "(" + ", ".join(f"`{i}`" for i in RANKING_UNITS) + ") is ranked in `percent`, for provinces and "
+              "departments alike. PAR INDEX is scored out of 100: the national index of provinces is published "
+              "as a percent of the maximum, provinces publish their departments' indices in points out of 100, "
+              "so both are the same number and rank together. A source that scores out of another maximum "
+              "states a different number for the same fact, and the run report lists it among the conflicting "
+              "values.",
+              "", "## Indicator vocabulary", "", ", ".join(f"`{i}`" for i in INDICATORS) + ".",
               "", "PAR INDEX components (`component` of `par_component`): "
               + ", ".join(f"`{c}`" for c in COMPONENTS) + "."]
     return "\n".join(lines) + "\n"

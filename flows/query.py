@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import csv
 import json
+import os
 import sys
 import threading
 from datetime import date, datetime, time
@@ -159,12 +160,16 @@ def query_command(args) -> int:
         columns, rows, cut = run_query(con, args.sql, args.timeout, args.max_rows)
     finally:
         con.close()
-    if args.format == "csv":
-        write_csv(columns, rows)
-    elif args.format == "json":
-        write_json(columns, rows)
-    else:
-        write_table(columns, rows)
+    try:
+        if args.format == "csv":
+            write_csv(columns, rows)
+        elif args.format == "json":
+            write_json(columns, rows)
+        else:
+            write_table(columns, rows)
+    except BrokenPipeError:  # `cchc query ... | head`: the reader has all it wanted
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
     if cut:
         sys.stdout.flush()
         print(f"cchc query: result cut at {args.max_rows} rows (--max-rows N to raise)", file=sys.stderr)

@@ -1,25 +1,29 @@
 """`cchc report`: one static HTML file with ranking tables and charts that works offline.
 
-Charts are inline SVG drawn from flows/templates/: this environment has altair but neither
-the vega JavaScript bundles nor vl-convert to inline them, and no plotly, so nothing would
-render without a CDN. Inline SVG needs no script at all.
+Charts are inline SVG drawn from flows/templates/ (geometry in flows/report_charts.py): this environment
+has altair but neither the vega JavaScript bundles nor vl-convert to inline them, and no plotly, so nothing
+would render without a CDN. Inline SVG needs no script at all. Every chart says what it shows (axis titles,
+unit, period), where the figures come from (the source documents, linked) and each bar links to its source.
+Freshness comes from the release's `sources` table.
 """
 from __future__ import annotations
 
 import json
-from datetime import date, datetime
+from datetime import UTC, datetime
 from pathlib import Path
 
 import duckdb
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from flows.duck import connect_release, release_dir
+from flows.labels import label
+from flows.report_charts import bar_chart, change_chart, line_chart
+from transforms.rankings import RANK_OF
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
-NATIONAL = {"par_index": "PAR INDEX", "sipas": "SIPAS"}
-BAR_HEIGHT, LABEL_WIDTH, PLOT_WIDTH = 16, 190, 420
-PALETTE = ["#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b", "#e377c2", "#17becf", "#7f7f7f",
-           "#bcbd22"]
+NATIONAL = ("par_index", "sipas")
+STATUS_ORDER = {"blocked": 0, "failing": 1, "stale": 2, "ok": 3}
+UNIT_TEXT = {"percent": "phần trăm / percent (0-100)", "points": "điểm / points", None: "thứ hạng / rank only"}
 
 
 def _rows(con: duckdb.DuckDBPyConnection, sql: str, params: list | None = None) -> list[dict]:
@@ -28,62 +32,65 @@ def _rows(con: duckdb.DuckDBPyConnection, sql: str, params: list | None = None) 
     return [dict(zip(cols, r, strict=True)) for r in rel.fetchall()]
 
 
-def bar_chart(items: list[tuple[str, float]], unit: str = "") -> dict:
-    """Geometry of a horizontal bar chart (label, value), scaled to the largest value."""
-    top = max((v for _, v in items if v is not None), default=0) or 1
-    bars = [{"y": i * (BAR_HEIGHT + 4), "label": label, "value": v, "w": round(PLOT_WIDTH * (v or 0) / top, 1)}
-            for i, (label, v) in enumerate(items)]
-    return {"bars": bars, "label_width": LABEL_WIDTH, "plot_width": PLOT_WIDTH, "bar_height": BAR_HEIGHT,
-            "height": len(items) * (BAR_HEIGHT + 4) + 4, "unit": unit}
+def _tables(con) -> set[str]:
+    return {r[0] for r in con.execute("select table_name from information_schema.tables").fetchall()}
 
 
-def change_chart(items: list[tuple[str, int]]) -> dict:
-    """Diverging bars of rank changes (positive = moved up)."""
-    top = max((abs(v) for _, v in items), default=0) or 1
-    half = PLOT_WIDTH / 2
-    bars = [{"y": i * (BAR_HEIGHT + 4), "label": label, "value": v, "x": half if v >= 0 else half - half * -v / top,
-             "w": round(half * abs(v) / top, 1)} for i, (label, v) in enumerate(items)]
-    return {"bars": bars, "label_width": LABEL_WIDTH, "plot_width": PLOT_WIDTH, "bar_height": BAR_HEIGHT,
-            "height": len(items) * (BAR_HEIGHT + 4) + 4, "mid": half}
+def _ranking_rows(con, where: str) -> list[dict]:
+    """Rankings with their source document and the evidence the value was read from."""
+    ranks = ", ".join(f"('{k}', '{v}')" for k, v in RANK_OF.items())
+    have = {r[0] for r in con.execute("describe rankings").fetchall()}
+    # A release made before schema 1.1.0 has neither column: shown as not recorded.
+    extra = "".join(f", null::varchar as {c}" for c in ("unit", "source_doc_id") if c not in have)
+    return _rows(con, f"""
+        with rank_of(indicator, rank_indicator) as (values {ranks})
+        select r.*, d.url as source_url, d.title as source_title, d.site_id as source_site,
+               (select any_value(i.evidence) from indicators i left join rank_of o on o.indicator = r.indicator
+                where i.source_doc_id = r.source_doc_id and i.period = r.period and i.entity_name = r.entity_name
+                  and i.indicator in (r.indicator, coalesce(o.rank_indicator, ''))) as evidence
+        from (select *{extra} from rankings) r left join documents d on d.doc_id = r.source_doc_id
+        where {where} order by r.scope, r.indicator, r.period desc, r.rank, r.entity_name""")
 
 
-def line_chart(series: dict[str, dict[str, float]], lo: float | None = None) -> dict:
-    """Geometry of a line chart: one line per series over the sorted union of x labels."""
-    xs = sorted({x for points in series.values() for x in points})
-    values = [v for points in series.values() for v in points.values()]
-    low = lo if lo is not None else min(values, default=0)
-    low = min(low, min(values, default=low))
-    high = max(values, default=100)
-    span = (high - low) or 1
-    width, height = 560, 220
-    step = width / max(len(xs) - 1, 1)
+def _sources_of(rows: list[dict]) -> list[dict]:
+    """Distinct source documents of a group of rows, most used first."""
+    count: dict[str, dict] = {}
+    for r in rows:
+        if r.get("source_url"):
+            s = count.setdefault(r["source_url"], {"url": r["source_url"], "title": r.get("source_title") or
+                                                   r["source_url"], "site": r.get("source_site"), "n": 0})
+            s["n"] += 1
+    return sorted(count.values(), key=lambda s: (-s["n"], s["title"]))
 
-    def y(v: float) -> float:
-        return round(height - (v - low) / span * height, 1)
-    lines = []
-    for i, (name, points) in enumerate(sorted(series.items())):
-        pts = [(round(xs.index(x) * step, 1), y(v)) for x, v in sorted(points.items())]
-        lines.append({"name": name, "color": PALETTE[i % len(PALETTE)], "points": pts,
-                      "path": " ".join(f"{a},{b}" for a, b in pts)})
-    ticks = [{"x": round(i * step, 1), "label": x} for i, x in enumerate(xs)]
-    yticks = [{"y": y(v), "label": f"{v:g}"} for v in (round(low, 1), round((low + high) / 2, 1), round(high, 1))]
-    return {"lines": lines, "xticks": ticks, "yticks": yticks, "width": width, "height": height}
+
+def _names(indicator: str) -> dict:
+    return {"key": indicator, "vi": label(indicator) or indicator, "en": label(indicator, "en") or indicator,
+            "known": label(indicator) is not None}
+
+
+def _section(group: list[dict], indicator: str, period: str, entity: str) -> dict:
+    unit = next((r["unit"] for r in group if r.get("unit")), None)
+    names = _names(indicator)
+    x_title = f"{names['en']}, {period} ({UNIT_TEXT.get(unit, unit)})"
+    items = [{"label": r["entity_name"], "value": r["value"], "href": r.get("source_url"),
+              "tip": r.get("evidence") or r.get("source_title") or ""} for r in group if r["value"] is not None]
+    changes = sorted(((r["entity_name"], r["rank_change"]) for r in group if r["rank_change"] is not None),
+                     key=lambda t: (-t[1], t[0]))
+    return {"indicator": indicator, "names": names, "period": period, "unit": unit, "unit_text": UNIT_TEXT.get(unit, unit),
+            "rows": group, "sources": _sources_of(group),
+            "chart": bar_chart(items, x_title, entity, percent=unit == "percent") if items else None,
+            "changes": change_chart(changes, "Thay đổi thứ hạng so với kỳ trước / Rank change since the previous "
+                                    "period (places, + = up)", entity) if changes else None}
 
 
 def _national(con) -> list[dict]:
-    sections = []
-    for indicator, title in NATIONAL.items():
-        rows = _rows(con, "select period, rank, entity_name, province_code, value, rank_change, rank_source, n_ranked "
-                          "from rankings where indicator = ? and scope = 'national' order by period desc, rank",
-                     [indicator])
-        for period in sorted({r["period"] for r in rows}, reverse=True):
-            year = [r for r in rows if r["period"] == period]
-            changes = sorted(((r["entity_name"], r["rank_change"]) for r in year if r["rank_change"] is not None),
-                             key=lambda t: (-t[1], t[0]))
-            sections.append({"indicator": indicator, "title": f"{title} {period}", "rows": year,
-                             "chart": bar_chart([(r["entity_name"], r["value"]) for r in year]),
-                             "changes": change_chart(changes) if changes else None})
-    return sections
+    rows = _ranking_rows(con, "r.scope = 'national' and r.indicator in ('par_index', 'sipas')")
+    out = []
+    for indicator in NATIONAL:
+        mine = [r for r in rows if r["indicator"] == indicator]
+        for period in sorted({r["period"] for r in mine}, reverse=True):
+            out.append(_section([r for r in mine if r["period"] == period], indicator, period, "Tỉnh / Province"))
+    return out
 
 
 def _province_names(con) -> dict[str, str]:
@@ -93,59 +100,75 @@ def _province_names(con) -> dict[str, str]:
 
 
 def _departments(con, names: dict[str, str]) -> list[dict]:
-    rows = _rows(con, "select scope, indicator, period, rank, entity_name, value, rank_change, n_ranked "
-                      "from rankings where scope like 'province:%' order by scope, indicator, period desc, rank")
     groups: dict[tuple, list[dict]] = {}
-    for r in rows:
+    for r in _ranking_rows(con, "r.scope like 'province:%'"):
         groups.setdefault((r["scope"], r["indicator"], r["period"]), []).append(r)
     out = []
     for (scope, indicator, period), group in groups.items():
         code = scope.split(":", 1)[1]
-        out.append({"title": f"{names.get(code, code)} ({code}): {indicator} {period}", "rows": group,
-                    "chart": bar_chart([(r["entity_name"], r["value"]) for r in group])})
+        sec = _section(group, indicator, period, "Sở, ngành / Department")
+        sec["province"] = f"{names.get(code, code)} ({code})"
+        out.append(sec)
     return out
 
 
 def _on_time(con, names: dict[str, str]) -> list[dict]:
-    rows = _rows(con, "select province_code, entity_name, period, avg(value) as value from indicators "
-                      "where indicator = 'on_time_rate' and length(period) = 7 and coalesce(counted, true) "
-                      "group by all order by province_code, entity_name, period")
+    rows = _rows(con, "select i.province_code, i.entity_name, i.period, avg(i.value) as value, "
+                      "list(distinct d.url order by d.url) as urls, any_value(d.title) as title "
+                      "from indicators i left join documents d on d.doc_id = i.source_doc_id "
+                      "where i.indicator = 'on_time_rate' and length(i.period) = 7 and coalesce(i.counted, true) "
+                      "group by all order by 1, 2, 3")
     by_province: dict[str, dict[str, dict[str, float]]] = {}
+    sources: dict[str, dict[str, dict]] = {}
     for r in rows:
         by_province.setdefault(r["province_code"] or "", {}).setdefault(r["entity_name"], {})[r["period"]] = r["value"]
+        for url in r["urls"] or []:
+            sources.setdefault(r["province_code"] or "", {}).setdefault(url, {"url": url, "title": r["title"] or url})
     out = []
     for code, series in by_province.items():
         months = sorted({m for points in series.values() for m in points})
-        chart = line_chart(series)
-        out.append({"title": f"{names.get(code, code or 'unknown province')}", "months": months,
+        chart = line_chart(series, "Tháng / Month", "Đúng hạn (%) / On time (percent)")
+        out.append({"title": names.get(code, code or "unknown province"), "months": months,
+                    "period": f"{months[0]} – {months[-1]}" if months else "",
+                    "sources": list(sources.get(code, {}).values()),
                     "table": [{"agency": a, "values": [series[a].get(m) for m in months], "color": line["color"]}
                               for a, line in zip(sorted(series), chart["lines"], strict=True)],
                     "chart": chart})
     return out
 
 
-def _freshness(run_report: dict) -> list[dict]:
-    finished = str(run_report.get("finished_at") or "")[:10]
-    today = date.fromisoformat(finished) if finished else None
-    sites = []
-    for s in run_report.get("sites", []):
-        newest = s.get("newest_document_date")
-        age = (today - date.fromisoformat(str(newest)[:10])).days if today and newest else None
-        sites.append({**s, "age_days": age, "error_total": sum((s.get("errors") or {}).values())})
-    return sites
+def _freshness(con, now: datetime) -> tuple[list[dict], dict[str, int]] | tuple[None, dict]:
+    if "sources" not in _tables(con):
+        return None, {}
+    rows = _rows(con, "select * from sources")
+    rows.sort(key=lambda r: (STATUS_ORDER.get(r["status"], 9), r["site_id"]))
+    for r in rows:
+        r["news_age_days"] = (now - r["last_new_at"]).days if r.get("last_new_at") else None
+    counts: dict[str, int] = {}
+    for r in rows:
+        counts[r["status"]] = counts.get(r["status"], 0) + 1
+    return rows, counts
 
 
 def build_report_html(lake: str | Path) -> str:
     rel = release_dir(lake)
     path = rel / "run_report.json"
     run_report = json.loads(path.read_text(encoding="utf-8")) if path.is_file() else {}
+    finished = run_report.get("finished_at")
+    now = datetime.fromisoformat(finished.replace("Z", "+00:00")) if finished else datetime.now(UTC)
     con = connect_release(lake)
     try:
         names = _province_names(con)
+        national, departments = _national(con), _departments(con, names)
+        sources, status_counts = _freshness(con, now)
+        totals = con.execute("select (select count(*) from documents), (select count(*) from indicators), "
+                             "(select count(*) from rankings)").fetchone()
         context = {"run_id": run_report.get("run_id") or rel.name, "run": run_report,
-                   "report_missing": not path.is_file(), "national": _national(con),
-                   "departments": _departments(con, names), "on_time": _on_time(con, names),
-                   "sites": _freshness(run_report), "generated_at": datetime.now().astimezone().isoformat("T", "seconds")}
+                   "report_missing": not path.is_file(), "national": national, "departments": departments,
+                   "on_time": _on_time(con, names), "sources": sources, "status_counts": status_counts,
+                   "totals": dict(zip(("documents", "facts", "rankings"), totals, strict=True)),
+                   "unlabelled": sorted({s["indicator"] for s in national + departments if not s["names"]["known"]}),
+                   "generated_at": datetime.now().astimezone().isoformat("T", "seconds")}
     finally:
         con.close()
     env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(["html", "j2"]))

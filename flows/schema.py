@@ -9,7 +9,7 @@ import pyarrow as pa
 
 from flows.tables import TABLE_NAMES
 
-SCHEMA_VERSION = "1.2.0"
+SCHEMA_VERSION = "1.3.0"
 
 ATTACHMENT = pa.struct([("url", pa.string()), ("title", pa.string()), ("media_type", pa.string())])
 TS = pa.timestamp("us", tz="UTC")
@@ -83,6 +83,10 @@ TABLES: dict[str, list[tuple[str, pa.DataType, str]]] = {
         ("n_ranked", pa.int32(), "Entities ranked in this scope and period"),
         ("rank_change", pa.int32(), "Change against the previous period of the same kind (positive = moved up); null when unknown"),
         ("provisional", pa.bool_(), "The value ranked is provisional (its period was still open when read) (extension column)"),
+        ("unit", pa.string(), "Unit of value, one per indicator: percent (PAR INDEX, SIPAS, rates; a PAR INDEX "
+                              "score in points is out of 100, the same number), points (service index); null when "
+                              "only a rank is published (extension column)"),
+        ("source_doc_id", pa.string(), "Document the value (or the published rank) was read from (extension column)"),
     ],
     "crawl_log": [
         ("run_id", pa.string(), "Run"),
@@ -111,6 +115,21 @@ TABLES: dict[str, list[tuple[str, pa.DataType, str]]] = {
         ("dvc_hcode", pa.string(), "Its H-code on dichvucong.gov.vn (agency code suffix, reporting API departmentCode)"),
         ("dvc_uuid", pa.string(), "Its departmentId on dichvucong.gov.vn's reporting API, learned from its answers; null when unknown"),
     ],
+    "sources": [
+        ("site_id", pa.string(), "Registry id"),
+        ("name", pa.string(), "Site name from the registry"),
+        ("cms", pa.string(), "CMS family from the registry"),
+        ("level", pa.string(), "national, province, department, district or newspaper"),
+        ("province_code", pa.string(), "GSO code of the province the site belongs to; null for national sites"),
+        ("last_run_id", pa.string(), "Last run that tried the site"),
+        ("last_ok_at", TS, "Last run whose crawl of the site succeeded (UTC)"),
+        ("last_new_at", TS, "Last run that found a new or changed document there (UTC)"),
+        ("documents", pa.int64(), "Rows of documents in this release that come from the site"),
+        ("facts", pa.int64(), "Rows of indicators in this release read from the site's documents"),
+        ("status", pa.string(), "ok; stale (no successful crawl in the last 7 days); failing (its last run failed); "
+                                "blocked (its last run's crawl_log has outcome blocked)"),
+        ("note", pa.string(), "One line: why, when the status is not ok"),
+    ],
 }
 
 PRIMARY_KEYS: dict[str, list[str]] = {
@@ -120,10 +139,12 @@ PRIMARY_KEYS: dict[str, list[str]] = {
     "rankings": ["indicator", "period", "scope", "entity_type", "entity_name"],
     "crawl_log": [],
     "units": ["province_code", "valid_from"],
+    "sources": ["site_id"],
 }
 FOREIGN_KEYS: dict[str, list[tuple[str, str, str]]] = {
     "doc_refs": [("doc_id", "documents", "doc_id")],
     "indicators": [("source_doc_id", "documents", "doc_id")],
+    "rankings": [("source_doc_id", "documents", "doc_id")],
 }
 OUTCOMES = ("ok", "not_modified", "redirect", "http_error", "network_error", "robots_disallowed", "skipped_known", "parse_error",
             "blocked")
@@ -144,8 +165,19 @@ COMPONENTS = ("cong_tac_chi_dao", "cai_cach_the_che", "cai_cach_tthc", "cai_cach
 assert tuple(TABLES) == TABLE_NAMES, "flows/tables.py lists the published tables in contract order"
 
 
+def _pandas_metadata(columns: list[tuple[str, pa.DataType, str]]) -> dict[bytes, bytes]:
+    """Parquet `pandas` metadata naming the nullable integer dtypes (Int32, Int64) for integer columns, so that
+    pandas (and frictionless, which reads Parquet through it) sees a null as missing, not as a float NaN."""
+    import json
+
+    cols = [{"name": n, "field_name": n, "pandas_type": str(t), "numpy_type": str(t).capitalize(), "metadata": None}
+            for n, t, _d in columns if pa.types.is_integer(t)]
+    return {b"pandas": json.dumps({"index_columns": [], "column_indexes": [], "columns": cols}).encode()}
+
+
 def arrow_schema(table: str) -> pa.Schema:
-    return pa.schema([pa.field(name, typ, metadata={"description": desc}) for name, typ, desc in TABLES[table]])
+    return pa.schema([pa.field(name, typ, metadata={"description": desc}) for name, typ, desc in TABLES[table]],
+                     metadata=_pandas_metadata(TABLES[table]))
 
 
 def to_arrow(table: str, rows: list[dict]) -> pa.Table:

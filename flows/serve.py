@@ -3,46 +3,44 @@ from __future__ import annotations
 
 import asyncio
 import errno
-import json
 import socket
 import sys
 from html import escape
 from pathlib import Path
-from urllib.parse import urlsplit
-
-from datasette import hookimpl
 
 from flows.datapackage import TABLE_DESCRIPTIONS
 from flows.duck import release_dir
 from flows.schema import TABLES
+from flows.serve_cells import CellLinks
 from flows.sqlite_export import FTS_TABLE, build_sqlite
 
 DB_NAME = "cchc"
-URL_COLUMNS = {"url"}
+SOURCE = ("d.url as source_url, d.title as source", "left join documents d on d.doc_id = r.source_doc_id")
 
 CANNED_QUERIES = {
     "national_par_index_ranking": {
         "title": "National PAR INDEX ranking by year, with rank change",
         "description": "Provinces ranked by PAR INDEX in one year (leave year empty for all years). "
                        "rank_change > 0 means the province moved up since the previous year.",
-        "sql": "select period as year, rank, entity_name as province, province_code, value as par_index, "
-               "rank_change, rank_source, n_ranked from rankings "
-               "where indicator = 'par_index' and scope = 'national' and (:year = '' or period = :year) "
-               "order by period desc, rank",
+        "sql": "select r.period as year, r.rank, r.entity_name as province, r.province_code, r.value as par_index, "
+               f"r.unit, r.rank_change, r.rank_source, r.n_ranked, {SOURCE[0]} from rankings r {SOURCE[1]} "
+               "where r.indicator = 'par_index' and r.scope = 'national' and (:year = '' or r.period = :year) "
+               "order by r.period desc, r.rank",
     },
     "national_sipas_ranking": {
         "title": "National SIPAS ranking by year, with rank change",
-        "sql": "select period as year, rank, entity_name as province, province_code, value as sipas, "
-               "rank_change, rank_source, n_ranked from rankings "
-               "where indicator = 'sipas' and scope = 'national' and (:year = '' or period = :year) "
-               "order by period desc, rank",
+        "sql": "select r.period as year, r.rank, r.entity_name as province, r.province_code, r.value as sipas, "
+               f"r.unit, r.rank_change, r.rank_source, r.n_ranked, {SOURCE[0]} from rankings r {SOURCE[1]} "
+               "where r.indicator = 'sipas' and r.scope = 'national' and (:year = '' or r.period = :year) "
+               "order by r.period desc, r.rank",
     },
     "department_ranking": {
         "title": "Department ranking within a province",
         "description": "Departments of one province (GSO code, e.g. 52) ranked per indicator and period.",
-        "sql": "select indicator, period, rank, entity_name as department, value, rank_change, rank_source, n_ranked "
-               "from rankings where scope = 'province:' || :province_code and (:year = '' or period like :year || '%') "
-               "order by indicator, period desc, rank",
+        "sql": "select r.indicator, r.period, r.rank, r.entity_name as department, r.value, r.unit, r.rank_change, "
+               f"r.rank_source, r.n_ranked, {SOURCE[0]} from rankings r {SOURCE[1]} "
+               "where r.scope = 'province:' || :province_code and (:year = '' or r.period like :year || '%') "
+               "order by r.indicator, r.period desc, r.rank",
     },
     "on_time_rate_by_agency_month": {
         "title": "On-time rate of TTHC dossiers by agency and month",
@@ -61,25 +59,43 @@ CANNED_QUERIES = {
                "order by d.published_date desc",
     },
 }
+CANNED_QUERIES["freshness"] = {
+    "title": "Freshness of the sources (độ mới của nguồn)",
+    "description": "One row per registered site: its status (blocked, failing, stale = no successful crawl in "
+                   "7 days, ok), when it was last crawled successfully and last had a new document, and its rows "
+                   "in this release.",
+    "sql": "select status, name, site_id, last_ok_at, last_new_at, documents, facts, note, last_run_id from sources "
+           "order by case status when 'blocked' then 0 when 'failing' then 1 when 'stale' then 2 else 3 end, site_id",
+}
 FACETS = {
     "documents": ["province_name", "agency", "doc_type", "year"],
     "indicators": ["indicator", "province_code", "period"],
     "rankings": ["indicator", "scope", "period"],
     "crawl_log": ["site_id", "outcome"],
+    "sources": ["status", "level"],
 }
 LABEL_COLUMNS = {"documents": "title"}
+
+
+def _described(text: str, columns: list[tuple[str, str]]) -> str:
+    items = "".join(f"<dt>{escape(n)}</dt><dd>{escape(d)}</dd>" for n, d in columns)
+    return (f"<p>{escape(text)}.</p><details class=\"cchc-columns\"><summary>Columns (what each one means)"
+            f"</summary><dl>{items}</dl></details>")
 
 
 def datasette_metadata(run_id: str) -> dict:
     tables: dict = {}
     for table, columns in TABLES.items():
-        meta = {"description": TABLE_DESCRIPTIONS[table], "columns": {n: d for n, _t, d in columns}}
+        # Column meanings folded away under the description: the page opens on the rows.
+        meta = {"description_html": _described(TABLE_DESCRIPTIONS[table], [(n, d) for n, _t, d in columns])}
         if table in FACETS:
             meta["facets"] = FACETS[table]
         if table in LABEL_COLUMNS:
             meta["label_column"] = LABEL_COLUMNS[table]
         tables[table] = meta
-    tables["documents"]["columns"]["year"] = "Year of published_date (for faceting)"
+    tables["documents"]["description_html"] = _described(
+        TABLE_DESCRIPTIONS["documents"], [(n, d) for n, _t, d in TABLES["documents"]]
+        + [("year", "Year of published_date (for faceting)")])
     tables["documents"].update({"fts_table": FTS_TABLE, "fts_pk": "rowid",
                                 "sort_desc": "published_date"})
     tables[FTS_TABLE] = {"hidden": True}
@@ -89,31 +105,9 @@ def datasette_metadata(run_id: str) -> dict:
         "description": f"Published release {run_id}. Read-only. Search documents with or without diacritics.",
         "license": "ODC-BY-1.0",
         "license_url": "https://opendatacommons.org/licenses/by/1-0/",
-        "databases": {DB_NAME: {"tables": tables, "queries": CANNED_QUERIES}},
+        "databases": {DB_NAME: {"tables": tables,
+                                "queries": {k: {**q, "hide_sql": True} for k, q in CANNED_QUERIES.items()}}},
     }
-
-
-class CellLinks:
-    """Datasette plugin: URL columns as short links, attachment lists as links."""
-
-    @staticmethod
-    @hookimpl
-    def render_cell(value, column, table, database, datasette):
-        from markupsafe import Markup
-
-        if column in URL_COLUMNS and isinstance(value, str) and value.startswith(("http://", "https://")):
-            parts = urlsplit(value)
-            text = parts.netloc + (parts.path if len(parts.path) < 48 else parts.path[:45] + "…")
-            return Markup(f'<a href="{escape(value)}" rel="nofollow noopener">{escape(text)}</a>')
-        if column == "attachments" and isinstance(value, str) and value.startswith("["):
-            try:
-                items = json.loads(value)
-            except ValueError:
-                return None
-            links = [f'<a href="{escape(a.get("url") or "")}" rel="nofollow noopener">'
-                     f'{escape(a.get("title") or a.get("url") or "")}</a>' for a in items if isinstance(a, dict)]
-            return Markup("<br>".join(links))
-        return None
 
 
 SETTINGS = {"default_page_size": 50, "max_returned_rows": 1000, "sql_time_limit_ms": 3000,
@@ -130,7 +124,7 @@ def make_datasette(lake: str | Path):
     db = build_sqlite(rel)
     install(pm, db)
     if not pm.is_registered(CellLinks):
-        pm.register(CellLinks, name="cchc-cell-links")
+        pm.register(CellLinks, name="cchc-cells")
     ds = ReleaseDatasette([], immutables=[str(db)], metadata=datasette_metadata(rel.name), settings=SETTINGS)
     ds.remove_database(DB_NAME)
     ds.add_database(QuietDatabase(ds, path=str(db), is_mutable=False), name=DB_NAME)

@@ -75,7 +75,8 @@ def _ranked(indicator: str, values: dict[str, dict[str, float]], scope, entity_t
             rows.append({"indicator": indicator, "period": period, "scope": scope, "entity_type": entity_type,
                          "entity_name": name_of(key), "province_code": code_of(key), "value": values[period][key],
                          "rank": rank, "rank_source": "computed", "n_ranked": len(ranks),
-                         "rank_change": previous[key] - rank if key in previous else None})
+                         "rank_change": previous[key] - rank if key in previous else None, "unit": "percent",
+                         "source_doc_id": SRC})
         previous = ranks
     return rows
 
@@ -106,9 +107,22 @@ def _tables() -> dict[str, list[dict]]:
                   "fetched_at": fetched, "bytes": 2048, "error": None} for d in DOCS]
     crawl_log.append({"run_id": RUN_ID, "site_id": "portal-hoason", "url": f"{HOST}/tin-tuc/mat.html", "status": 404,
                       "outcome": "http_error", "fetched_at": fetched, "bytes": 0, "error": "HTTP 404"})
+    sources = [
+        {"site_id": "portal-hoason", "name": "Cổng thông tin tỉnh Hòa Sơn", "cms": "nukeviet", "level": "province",
+         "province_code": "91", "last_run_id": RUN_ID, "last_ok_at": datetime(2024, 3, 15, 2, 9, 41, tzinfo=UTC),
+         "last_new_at": datetime(2024, 3, 15, 2, 9, 41, tzinfo=UTC), "documents": 4, "facts": len(indicators),
+         "status": "ok", "note": None},
+        {"site_id": "portal-dongkhe", "name": "Cổng thông tin tỉnh Đồng Khê", "cms": "liferay", "level": "province",
+         "province_code": "92", "last_run_id": "20240301T020000Z",
+         "last_ok_at": datetime(2024, 3, 1, 2, 5, tzinfo=UTC), "last_new_at": datetime(2023, 12, 16, 2, 5, tzinfo=UTC),
+         "documents": 0, "facts": 0, "status": "stale", "note": "no successful crawl since 2024-03-01 (14 days)"},
+        {"site_id": "dvc-national", "name": "Cổng Dịch vụ công quốc gia", "cms": "dichvucong", "level": "national",
+         "province_code": None, "last_run_id": RUN_ID, "last_ok_at": None, "last_new_at": None, "documents": 0,
+         "facts": 0, "status": "blocked", "note": f"run {RUN_ID}: the site refused 3 requests"},
+    ]
     from transforms.units import default_units, read_aliases
     return {"documents": DOCS, "doc_refs": doc_refs, "indicators": indicators, "rankings": rankings,
-            "crawl_log": crawl_log, "units": default_units().rows(read_aliases(), {})}
+            "crawl_log": crawl_log, "units": default_units().rows(read_aliases(), {}), "sources": sources}
 
 
 RUN_REPORT = {

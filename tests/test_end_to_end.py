@@ -38,3 +38,16 @@ def test_tables_open_with_pyarrow_and_duckdb(world_lake):
     assert n >= 34
     cols = [r[0] for r in con.execute("describe indicators").fetchall()]
     assert cols[:11] == [c for c, _, _ in TABLES["indicators"]][:11]
+
+
+def test_frictionless_validates_the_world_release(world_lake):
+    from pathlib import Path
+
+    import pytest
+
+    pytest.importorskip("frictionless")
+    cli = Path(sys.executable).parent / "frictionless"
+    p = subprocess.run([str(cli), "validate", str(world_lake / "published" / "datapackage.json")],
+                       capture_output=True, text=True, timeout=300)
+    assert p.returncode == 0, p.stdout[-3000:]
+    assert "INVALID" not in p.stdout

@@ -76,6 +76,13 @@ def test_second_run_probes_unchanged_sites_and_keeps_the_same_tables(tmp_path):
     for r in docs2.to_pylist():
         assert r["first_seen_at"] == d1[r["doc_id"]]["first_seen_at"]
         assert r["last_seen_at"] > d1[r["doc_id"]]["last_seen_at"]
+    # Freshness after the unchanged night: every site answered (ok now), keeps its rows, and its news are the first run's.
+    sources = {r["site_id"]: r for r in table(lake, "sources").to_pylist()}
+    before = {r["site_id"]: r for r in table(lake, "sources", release1).to_pylist()}
+    assert {s: (r["documents"], r["status"], r["last_run_id"]) for s, r in sources.items()} == {
+        s: (per_site.get(s, 0), "ok", runs[1]) for s in registry()}
+    assert all(r["last_new_at"] == before[s]["last_ok_at"] < r["last_ok_at"] for s, r in sources.items())
+    assert {s: r["facts"] for s, r in sources.items()} == {s: r["facts"] for s, r in before.items()}
 
 
 def registry() -> dict:

@@ -80,3 +80,14 @@ def test_monthly_rank_change():
             fact("Sở A", "on_time_rate", "2022-06", 99.0), fact("Sở B", "on_time_rate", "2022-06", 98.0)]
     assert [(r["period"], r["entity_name"], r["rank_change"]) for r in compute_rankings(rows)] == [
         ("2022-05", "Sở B", None), ("2022-05", "Sở A", None), ("2022-06", "Sở A", 1), ("2022-06", "Sở B", -1)]
+
+
+def test_rankings_carry_one_unit_and_their_source_document():
+    rows = [fact("Sở A", "par_index", "2022", 90.0, doc="text1", method="text"),
+            {**fact("Sở A", "par_index", "2022", 90.0, doc="table1"), "unit": "percent"},
+            fact("Sở B", "par_index", "2022", 85.0, doc="text2", method="text"),
+            fact("Hà Giang", "sipas_rank", "2022", 2, "province", "02", doc="rank1"),
+            fact("Tây Ninh", "sipas", "2022", 88.78, "province", "72", doc="sip1")]
+    out = [(r["entity_name"], r["value"], r["unit"], r["source_doc_id"]) for r in compute_rankings(rows)]
+    assert out == [("Sở A", 90.0, "percent", "table1"), ("Sở B", 85.0, "percent", "text2"),
+                   ("Tây Ninh", 88.78, "percent", "sip1"), ("Hà Giang", None, None, "rank1")]

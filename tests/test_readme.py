@@ -42,3 +42,15 @@ def test_loading_examples_run(demo_lake, capsys):
     assert "[5 rows x 4 columns]" in out
     assert re.search(r"^\d+ double$", out, re.M)
     assert "('par_index', " in out
+
+
+def test_frictionless_validates_the_demo_release(demo_lake):
+    import subprocess
+    import sys
+
+    pytest.importorskip("frictionless")
+    cli = Path(sys.executable).parent / "frictionless"
+    p = subprocess.run([str(cli), "validate", str(demo_lake / "published" / "datapackage.json")],
+                       capture_output=True, text=True, timeout=300)
+    assert p.returncode == 0, p.stdout[-3000:]
+    assert p.stdout.count("VALID") == 6 and "INVALID" not in p.stdout

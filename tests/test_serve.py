@@ -56,7 +56,7 @@ def test_metadata():
     meta = datasette_metadata(RUN_ID)
     docs = meta["databases"]["cchc"]["tables"]["documents"]
     assert docs["facets"] == ["province_name", "agency", "doc_type", "year"]
-    assert docs["fts_table"] == "documents_fts" and docs["columns"]["doc_id"].startswith("Stable id")
+    assert docs["fts_table"] == "documents_fts" and "<dt>doc_id</dt><dd>Stable id" in docs["description_html"]
     assert set(meta["databases"]["cchc"]["queries"]) == set(CANNED_QUERIES)
     assert all(not q.get("write") and q["sql"].lower().startswith("select") for q in CANNED_QUERIES.values())
 

@@ -22,6 +22,12 @@ RANKED = ("par_index", "sipas", "service_index", "on_time_rate", "early_rate", "
 RANK_OF = {**_FACT_RANKS, "service_index": "service_index_rank"}
 _METHOD_ORDER = {"api": 0, "table": 1, "attachment": 2, "text": 3}
 _SCOPED_BELOW_PROVINCE = ("department", "commune")
+# One unit per ranked indicator, whatever the entity type. PAR INDEX is scored out of 100, so a score in
+# points and a percent of the maximum are the same number (provinces' indices are published as percent,
+# departments' often in points): both are ranked as percent. A source with another maximum states a
+# different number for the same fact, which find_conflicts lists. The service index is points out of 100.
+RANKING_UNITS = {"par_index": "percent", "sipas": "percent", "service_index": "points", "on_time_rate": "percent",
+                 "early_rate": "percent", "online_rate": "percent", "digitization_rate": "percent"}
 
 
 def _entity_key(r: dict) -> tuple:
@@ -96,6 +102,7 @@ def compute_rankings(indicators: list[dict]) -> list[dict]:
             best = _best(value_rows) if value_rows else None
             groups[(ind, period, scope, base["entity_type"])][ent] = {
                 "base": base, "value": best["value"] if best else None,
+                "source_doc_id": (best or _best(rank_rows)).get("source_doc_id"),
                 "published": int(_best(rank_rows)["value"]) if rank_rows else None,
                 "provisional": _flag([best] if best else rank_rows),
             }
@@ -115,7 +122,8 @@ def compute_rankings(indicators: list[dict]) -> list[dict]:
             out.append({"indicator": ind, "period": period, "scope": scope, "entity_type": b["entity_type"],
                         "entity_name": b["entity_name"], "province_code": b["province_code"],
                         "value": None if m["value"] is None else float(m["value"]),
-                        "rank": int(rank),
+                        "unit": RANKING_UNITS[ind] if m["value"] is not None else None,
+                        "source_doc_id": m["source_doc_id"], "rank": int(rank),
                         "rank_source": "published" if use_published and m["published"] is not None else "computed",
                         "n_ranked": len(members), "provisional": m["provisional"], "_ent": ent})
     for row in out:
