@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 
 BAR_HEIGHT, PLOT_WIDTH, LINE_WIDTH, LINE_HEIGHT = 16, 420, 560, 220
+TOP = 20               # room above the bars for the y-axis title
 CHAR_PX = 6.7          # average advance of a character of the 11 px system-ui font the charts use
 MAX_LABEL_PX = 440
 PALETTE = ["#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b", "#e377c2", "#17becf", "#7f7f7f",
@@ -37,6 +38,11 @@ def _fmt(v: float) -> str:
     return f"{v:g}"
 
 
+def _width(x0: float, plot: float, right: float, x_title: str) -> float:
+    """Drawing width: labels, plot and value labels, and room for the x-axis title centred under the plot."""
+    return round(max(x0 + plot + right, x0 + plot / 2 + len(x_title) * CHAR_PX / 2 + 8), 1)
+
+
 def bar_chart(items: list[dict], x_title: str, y_title: str, percent: bool = True) -> dict:
     """Horizontal bars of items {label, value, href, tip}; a percent axis runs 0-100."""
     values = [i["value"] for i in items if i.get("value") is not None]
@@ -46,9 +52,11 @@ def bar_chart(items: list[dict], x_title: str, y_title: str, percent: bool = Tru
     bars = [{**i, "y": n * (BAR_HEIGHT + 4), "w": round(PLOT_WIDTH * (i.get("value") or 0) / top, 1)}
             for n, i in enumerate(items)]
     height = len(items) * (BAR_HEIGHT + 4)
+    lw = max(lw, label_width([y_title]))  # the y-axis title sits above the labels
     return {"bars": bars, "label_width": lw, "plot_width": PLOT_WIDTH, "bar_height": BAR_HEIGHT, "height": height,
             "ticks": [{"x": round(PLOT_WIDTH * t / top, 1), "label": _fmt(t)} for t in ticks],
-            "x_title": x_title, "y_title": y_title, "width": 20 + lw + PLOT_WIDTH + 60, "total_height": height + 44}
+            "x_title": x_title, "y_title": y_title, "width": _width(lw, PLOT_WIDTH, 60, x_title),
+            "top": TOP, "total_height": TOP + height + 44}
 
 
 def change_chart(items: list[tuple[str, int]], x_title: str, y_title: str) -> dict:
@@ -59,11 +67,12 @@ def change_chart(items: list[tuple[str, int]], x_title: str, y_title: str) -> di
              "w": round(half * abs(v) / top, 1)} for i, (label, v) in enumerate(items)]
     ticks = sorted({-top, -(top // 2), 0, top // 2, top})  # whole places
     height = len(items) * (BAR_HEIGHT + 4)
-    lw = label_width([label for label, _ in items])
+    lw = label_width([label for label, _ in items] + [y_title])
     return {"bars": bars, "label_width": lw, "plot_width": PLOT_WIDTH, "bar_height": BAR_HEIGHT, "height": height,
             "mid": half, "ticks": [{"x": round(half + half * t / top, 1), "label": f"{t:+g}" if t else "0"}
                                    for t in ticks],
-            "x_title": x_title, "y_title": y_title, "width": 20 + lw + PLOT_WIDTH + 50, "total_height": height + 44}
+            "x_title": x_title, "y_title": y_title, "width": _width(lw, PLOT_WIDTH, 50, x_title),
+            "top": TOP, "total_height": TOP + height + 44}
 
 
 def line_chart(series: dict[str, dict[str, float]], x_title: str, y_title: str) -> dict:

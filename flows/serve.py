@@ -110,7 +110,7 @@ def datasette_metadata(run_id: str) -> dict:
     }
 
 
-SETTINGS = {"default_page_size": 50, "max_returned_rows": 1000, "sql_time_limit_ms": 3000,
+SETTINGS = {"default_page_size": 50, "suggest_facets": False, "max_returned_rows": 1000, "sql_time_limit_ms": 3000,
             "facet_time_limit_ms": 500, "truncate_cells_html": 300, "allow_download": True}
 
 

@@ -20,6 +20,11 @@ CSS = """
 .rows-and-columns td.col-body { min-width: 26em; max-width: 44em; }
 .rows-and-columns td.col-title, .rows-and-columns td.col-source { min-width: 14em; }
 .rows-and-columns td.col-evidence, .rows-and-columns td.col-note { min-width: 16em; }
+.rows-and-columns td.col-indicator { min-width: 15em; }
+.rows-and-columns td.col-province, .rows-and-columns td.col-department, .rows-and-columns td.col-entity_name,
+.rows-and-columns td.col-name, .rows-and-columns td.col-agency, .rows-and-columns td.col-province_name { min-width: 10em; }
+.rows-and-columns td.col-published_date, .rows-and-columns td.col-last_ok_at, .rows-and-columns td.col-last_new_at,
+.rows-and-columns td.col-site_id, .rows-and-columns td.col-period, .rows-and-columns td.col-status { white-space: nowrap; }
 mark { background: #fefcbf; padding: 0 1px; }
 .cchc-key { color: #718096; font-size: 85%; }
 details.cchc-columns { margin: .5em 0 1em; } details.cchc-columns dt { font-weight: 600; }
@@ -88,6 +93,9 @@ class CellLinks:
             row = labels()[value]
             return Markup(f'{escape(row["vi"])}<br><span class="cchc-key">{escape(row["en"])} · '
                           f'{escape(value)}</span>')
+        if column == "title" and isinstance(value, str) and _search_terms():
+            found = snippet(value, _search_terms())
+            return Markup(found) if found else None
         if column == "body" and isinstance(value, str):
             terms = _search_terms()
             found = snippet(value, terms) if terms else None
