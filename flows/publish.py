@@ -139,8 +139,8 @@ def publish(lake: Lake, run_id: str, tables: dict[str, pa.Table], report: dict) 
     """Write the release to a staging folder, validate it, then make it the published one in one rename."""
     from flows.sources import build_sources
 
-    tables = {**tables, "sources": to_arrow("sources", build_sources(report, tables,
-                                                                    lake.read_published("sources").to_pylist()))}
+    previous = lake.read_published("sources").to_pylist()
+    tables = {**tables, "sources": to_arrow("sources", build_sources(report, tables, previous, root=lake.root))}
     errors = validate_release(tables)
     report["validation_errors"] = errors
     if errors:

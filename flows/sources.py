@@ -13,6 +13,7 @@ status, first that applies:
 from __future__ import annotations
 
 import datetime as dt
+import os
 from collections import Counter
 from pathlib import Path
 
@@ -28,15 +29,19 @@ def _when(value) -> dt.datetime | None:
     return dt.datetime.fromisoformat(str(value).replace("Z", "+00:00"))
 
 
-def _registry(report: dict) -> list:
-    """The registered sites (all of them, not only those this run tried); [] when the file cannot be read."""
+def _registry(report: dict, root: Path | None) -> list:
+    """The registered sites (all of them, not only those this run tried); [] when the file cannot be read.
+    The report names the registry relative to the lake root."""
     from crawlers.registry import RegistryError, load_registry
 
     path = report.get("sites_file")
     if not path:
         return []
+    path = Path(path)
+    if not path.is_absolute() and root is not None:
+        path = Path(os.path.normpath(Path(root) / path))
     try:
-        return load_registry(Path(path))
+        return load_registry(path)
     except (OSError, RegistryError, ValueError):
         return []
 
@@ -74,23 +79,22 @@ def _newest_seen(documents: pa.Table) -> dict[str, dt.datetime]:
 
 
 def build_sources(report: dict, tables: dict[str, pa.Table], previous: list[dict],
-                  registry: list | None = None) -> list[dict]:
+                  registry: list | None = None, root: Path | None = None) -> list[dict]:
     """The rows of `sources` for this release (see the module docstring)."""
     now = _when(report.get("finished_at") or report.get("started_at")) or dt.datetime.now(dt.UTC)
     run_id = report.get("run_id")
-    registry = _registry(report) if registry is None else registry
+    registry = _registry(report, root) if registry is None else registry
     tried = {s["site_id"]: s for s in report.get("sites", [])}
     prev = {r["site_id"]: r for r in previous}
     documents, facts = _site_facts(tables)
     last_run, blocked, last_ok_logged = _crawl_history(tables["crawl_log"])
     newest = _newest_seen(tables["documents"])
     meta = {s.id: {"name": s.name, "cms": s.cms, "level": s.level, "province_code": s.province} for s in registry}
-    for sid in list(tried) + list(prev):  # a site gone from the registry file still gets no row
-        meta.setdefault(sid, None)
+    if not meta:  # the registry could not be read: the sites this run tried and the last release knew
+        keys = ("name", "cms", "level", "province_code")
+        meta = {sid: {k: prev.get(sid, {}).get(k) for k in keys} for sid in [*tried, *prev]}
     rows = []
     for sid, info in meta.items():
-        if info is None:
-            continue
         p, site = prev.get(sid, {}), tried.get(sid)
         row = {"site_id": sid, **info, "documents": documents.get(sid, 0), "facts": facts.get(sid, 0)}
         if site is not None:

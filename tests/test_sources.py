@@ -93,3 +93,22 @@ def test_a_week_without_success_is_stale():
     later = {"run_id": "20260318T020000Z", "finished_at": (NOW + dt.timedelta(days=8)).isoformat(), "sites": []}
     rows = {r["site_id"]: r for r in build_sources(later, _tables(), first, REGISTRY)}
     assert (rows["quiet"]["status"], rows["quiet"]["note"]) == ("stale", "no successful crawl since 2026-03-10 (8 days)")
+
+
+def test_registry_named_relative_to_the_lake(tmp_path):
+    lake = tmp_path / "lake"
+    (tmp_path / "reg").mkdir()
+    (tmp_path / "reg" / "sites.toml").write_text(
+        '[[site]]\nid = "quiet"\nname = "Site quiet"\ncms = "nukeviet"\nkind = "news"\n'
+        'base_url = "https://quiet.example.vn/"\nstart_urls = ["https://quiet.example.vn/"]\n'
+        'level = "department"\nprovince = "52"\n', encoding="utf-8")
+    report = {**_report(), "sites_file": "../reg/sites.toml"}
+    rows = build_sources(report, _tables(), PREVIOUS, root=lake)
+    assert [(r["site_id"], r["name"], r["status"]) for r in rows] == [("quiet", "Site quiet", "ok")]
+
+
+def test_unreadable_registry_keeps_every_known_site():
+    report = {**_report(), "sites_file": "/nonexistent/sites.toml"}
+    rows = build_sources(report, _tables(), PREVIOUS)
+    assert [(r["site_id"], r["status"]) for r in rows] == [
+        ("broken", "failing"), ("new", "ok"), ("quiet", "ok"), ("refusing", "blocked")]
