@@ -1,4 +1,4 @@
-"""What surrounds an unknown CMS's article text: chrome by name, date line, lead, byline.
+"""What surrounds an unknown CMS's article text: chrome by name, lead, byline (the date line: date_line.py).
 
 Names are a hint only where a page has meaningful ones (class/id tokens such
 boxes carry on Vietnamese portals); every part also has a structural reading
@@ -11,8 +11,13 @@ import re
 from functools import lru_cache
 
 from crawlers.extraction.attachment_links import is_attachment_url
+from crawlers.extraction.date_line import (  # noqa: F401 (the date line's readers, re-exported)
+    DATE,
+    parse_date_text,
+    structured_date_text,
+    visible_date_text,
+)
 from crawlers.extraction.html import BLOCKS, forget, text_lengths, text_of
-from transforms.dates import parse_date
 from transforms.text import clean, fold
 
 # Class/id tokens of chrome boxes an article's main text never lives in.
@@ -30,9 +35,6 @@ _AUTHOR_CLASS = re.compile(r"(?:^|[-_])(?:author|tac-gia|tacgia|byline|nguon|sou
 # "Tác giả: X", "Nguồn. X", "Bài và ảnh: X" need their punctuation; "Theo X" / "Nguồn X" need X to look like a name.
 _LABELLED = re.compile(r"^(?:tác giả(?: bài viết)?|người viết|bài(?: và ảnh)?|nguồn(?: tin)?)\s*[:.]\s*(.{1,80})$", re.I)
 _THEO = re.compile(r"^(?:theo|nguồn)\s+(.{1,60})$", re.I)
-_WORDED_DATE = re.compile(r"(?<!\d)\d{1,2}\D{2,20}\d{4}(?!\d)")  # a day, a month in words, a year
-DATE = re.compile(r"(?<!\d)\d{1,2}\s*[/.\-]\s*\d{1,2}\s*[/.\-]\s*\d{4}(?!\d)")
-_TIME_AFTER = re.compile(r"^\s*[|,\-–]?\s*\d{1,2}\s*[:hg]\s*\d{2}")
 _CHROME_TAGS = ("nav", "aside", "form")
 _LINK_BOX = 0.6  # share of a box's text in links that makes it a menu or a link list
 _OWN_SHARE = 0.4  # share of the page's unlinked text that makes a box the article's container
@@ -102,121 +104,6 @@ def link_density(el, lengths: tuple[dict, dict] | None = None) -> float:
         return min(lengths[1][el] / (lengths[0][el] or 1), 1.0)
     text = len(text_of(el)) or 1
     return min(sum(len(text_of(a)) for a in el.iter("a")) / text, 1.0)
-
-
-# --- date ---------------------------------------------------------------------------------------------------------
-_AFTER_NODES, _BEFORE_NODES = 80, 40  # text strings looked at after and before the anchor
-_NO_TEXT = frozenset({"script", "style", "noscript", "template", "title", "head"})
-
-
-def _readable(el) -> bool:
-    return isinstance(el.tag, str) and el.tag not in _NO_TEXT
-
-
-def _subtree(el):
-    """The text strings of `el`'s subtree in document order (not its tail)."""
-    if _readable(el):
-        yield el.text
-        for child in el:
-            yield from _subtree(child)
-            yield child.tail
-
-
-def _subtree_back(el):
-    """The text strings of `el`'s subtree, last first (not its tail)."""
-    if _readable(el):
-        for child in reversed(el):
-            yield child.tail
-            yield from _subtree_back(child)
-        yield el.text
-
-
-def _following(anchor, within: bool):
-    """Text strings after `anchor` in document order (`within`: from its own first string)."""
-    if within:
-        yield from _subtree(anchor)
-    node = anchor
-    while node is not None:
-        yield node.tail
-        for sib in node.itersiblings():
-            yield from _subtree(sib)
-            yield sib.tail
-        node = node.getparent()
-
-
-def _preceding(anchor):
-    """Text strings before `anchor`, nearest first (an ancestor's own text before its children)."""
-    node = anchor
-    while node is not None:
-        for sib in node.itersiblings(preceding=True):
-            yield sib.tail
-            yield from _subtree_back(sib)
-        node = node.getparent()
-        if node is not None and _readable(node):
-            yield node.text
-
-
-def _first_strings(strings, limit: int) -> list[str]:
-    out = []
-    for t in strings:
-        if t and not t.isspace():
-            out.append(clean(t))
-            if len(out) >= limit:
-                break
-    return out
-
-
-def _date_near(tree, anchor, within: bool = False) -> str | None:
-    """The first short line stating a date after `anchor` (before the first long text), else in the few
-    hundred characters before it; `within`: from the anchor's own start. The page is walked outwards from
-    the anchor and only as far as needed."""
-    if anchor is None:
-        return None
-    after = _first_strings(_following(anchor, within), _AFTER_NODES)
-    before = [] if within else _first_strings(_preceding(anchor), _BEFORE_NODES)
-    nodes: list[str] = []
-    for line in after:
-        if len(line) >= 100:
-            break
-        nodes.append(line)
-    n_after, seen = len(nodes), 0
-    for line in before:
-        seen += len(line)
-        if seen > 300:
-            break
-        nodes.append(line)
-    for i, line in enumerate(nodes):
-        if not line or len(line) > 80:
-            continue
-        m = DATE.search(line)
-        if m is None and _WORDED_DATE.search(line) and parse_date(line)[0] is not None:
-            return line  # "Ngày 28 tháng 4 năm 2022", "28 Tháng Tư, 2022", "April 28, 2022"
-        if m:
-            nxt = after[i + 1] if i + 1 < n_after else ""
-            if not _TIME_AFTER.search(line[m.end():]) and _TIME_AFTER.match(nxt) and len(nxt) <= 12:
-                line = f"{line} {nxt}"
-            return line
-    return None
-
-
-def visible_date_text(tree, anchor, work, main) -> str | None:
-    """The short line stating a date nearest after (else before) the title, else early in the main block."""
-    return _date_near(tree, anchor) or (_date_near(work, main, within=True) if main is not None else None)
-
-
-def structured_date_text(tree) -> str | None:
-    """A machine-readable date when no line states one: <time datetime>, OpenGraph, itemprop."""
-    for xp in ("//time/@datetime", "//meta[@property='article:published_time']/@content",
-               "//meta[@itemprop='datePublished']/@content", "//*[@itemprop='datePublished']/@datetime"):
-        vals = [clean(v) for v in tree.xpath(xp) if clean(v)]
-        if vals:
-            return vals[0]
-    return None
-
-
-def parse_date_text(tree, anchor, work, main) -> str | None:
-    """The short line stating a date nearest after (else before) the title; else machine-readable dates."""
-    return visible_date_text(tree, anchor, work, main) or structured_date_text(tree)
 
 
 # --- lead -----------------------------------------------------------------------------------------------------------
