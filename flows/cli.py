@@ -174,6 +174,8 @@ def main(argv: list[str] | None = None, exiting: bool = False) -> int:
             from flows.remote import is_remote, local_path, pull  # fsspec only when a URL asks for it
             args.lake = str(pull(args.lake)) if is_remote(args.lake) else local_path(args.lake)
         if args.command == "run":
+            from flows import interrupt
+            interrupt.install()  # first: a signal from here on ends the run and what it started
             from flows.prefect_api import start_early
             api = start_early()  # before the imports below: the server starts while they run
             if api is not None:
@@ -205,7 +207,10 @@ def main(argv: list[str] | None = None, exiting: bool = False) -> int:
     except OSError as e:  # a file or folder the user named cannot be read or written (permissions, full disk)
         print(f"cchc {args.command}: {_os_error(e)}", file=sys.stderr)
         return 2
-    except KeyboardInterrupt:
+    except KeyboardInterrupt as e:
+        if args.command == "run":
+            from flows import interrupt
+            return interrupt.finish(e)
         print("cchc: interrupted", file=sys.stderr)
         return 130
     return 2
@@ -224,7 +229,9 @@ def entry() -> None:
     teardown of every loaded module does not: it adds over half a second to each command.
     """
     code = main(exiting=True)
-    atexit._run_exitfuncs()
+    from flows import interrupt
+    if interrupt.received() is None:  # interrupted: the queues' API server is gone, nothing left to send
+        atexit._run_exitfuncs()
     for stream in (sys.stdout, sys.stderr):
         try:
             stream.flush()

@@ -10,6 +10,7 @@ import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
+from flows import children
 from flows.lake import Lake
 
 SITE_TIMEOUT_S = int(os.environ.get("CCHC_SITE_TIMEOUT", "7200"))
@@ -55,7 +56,7 @@ def crawl_site(lake_root: str, run_id: str, sites_file: str, site_id: str, repla
     t0 = time.monotonic()
     env = {**os.environ, "CCHC_REPLAY_INDEX_DIR": str(lake.root / "cache" / "replay-index")}
     try:
-        proc = subprocess.run(cmd, capture_output=True, text=True, timeout=SITE_TIMEOUT_S, env=env)
+        proc = children.run(cmd, timeout=SITE_TIMEOUT_S, env=env)  # its own process group, ended on an interrupt
     except subprocess.TimeoutExpired:
         return CrawlResult(site_id, False, time.monotonic() - t0, None, f"crawl timed out after {SITE_TIMEOUT_S} s")
     (out / "stderr.log").write_text(proc.stderr or "", encoding="utf-8")
@@ -104,10 +105,13 @@ def crawl_batch(lake_root: str, run_id: str, sites_file: str, name: str, entries
     pending = {e["site_id"]: Path(e["out"]) / "crawl_done.json" for e in entries}
     t0 = time.monotonic()
     with (folder / f"{name}.stdout.log").open("w") as out, (folder / f"{name}.stderr.log").open("w+") as err:
-        proc = subprocess.Popen([sys.executable, "-m", "crawlers.run_batch", str(plan_path)], stdout=out, stderr=err,
-                                env=env, start_new_session=True)
+        # Its own session (flows/children.py): deaf to the terminal's Ctrl-C, ended by the run.
+        proc = children.spawn([sys.executable, "-m", "crawlers.run_batch", str(plan_path)], stdout=out, stderr=err,
+                              env=env)
         try:
             while pending:
+                if children.closing():  # the run is interrupted: no site of the batch is finished or transformed
+                    raise children.Closing("the run is being interrupted")
                 running = proc.poll() is None
                 for sid, marker in list(pending.items()):
                     if marker.exists():
@@ -122,6 +126,8 @@ def crawl_batch(lake_root: str, run_id: str, sites_file: str, name: str, entries
         except BaseException:  # interrupted: the batch (its own session, deaf to the terminal's Ctrl-C) ends too
             _end(proc)
             raise
+        finally:
+            children.forget(proc)
         proc.wait()
         err.seek(0)
         lines = [ln for ln in err.read().strip().splitlines() if ln.strip()]

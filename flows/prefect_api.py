@@ -22,6 +22,7 @@ import urllib.request
 from contextlib import contextmanager
 from pathlib import Path
 
+from flows import children, interrupt
 from flows.errors import UserError
 
 STARTUP_TIMEOUT_S = float(os.environ.get("CCHC_PREFECT_STARTUP_TIMEOUT", "60"))
@@ -48,10 +49,12 @@ class EarlyApi:
                "PREFECT__SERVER_FINAL": "1"}
         # Its output goes to a file, not our stdout/stderr: whoever reads ours sees their end when we end.
         self.log = tempfile.TemporaryFile()
-        self.process = subprocess.Popen(
+        # A session of its own (flows/children.py): Ctrl-C in the terminal reaches the run, not the server, which
+        # must answer until the run has reported its end; the run stops it last.
+        self.process = children.spawn(
             [sys.executable, "-m", "uvicorn", "--factory", "prefect.server.api.server:create_app",
              "--host", "127.0.0.1", "--port", str(port), "--log-level", "error", "--lifespan", "on"],
-            env=env, stdin=subprocess.DEVNULL, stdout=self.log, stderr=subprocess.STDOUT)
+            service=True, env=env, stdin=subprocess.DEVNULL, stdout=self.log, stderr=subprocess.STDOUT)
 
     def wait_ready(self, timeout: float = STARTUP_TIMEOUT_S) -> None:
         deadline = time.monotonic() + timeout
@@ -90,6 +93,7 @@ class EarlyApi:
         except subprocess.TimeoutExpired:
             proc.kill()
             proc.wait()
+        children.forget(proc)
 
 
 def start_early() -> EarlyApi | None:
@@ -144,7 +148,8 @@ def using(api: EarlyApi | None):
         with temporary_settings(updates={PREFECT_API_URL: api.url, PREFECT_FLOWS_HEARTBEAT_FREQUENCY: None}):
             yield
     finally:
-        _drain_prefect_workers()
+        if interrupt.received() is None:  # interrupted: nothing more to tell the server, stop it now
+            _drain_prefect_workers()
         if os.environ.get("PREFECT_API_URL") == api.url:
             del os.environ["PREFECT_API_URL"]
         api.stop()

@@ -10,12 +10,14 @@ from __future__ import annotations
 import datetime as dt
 import json
 import shutil
+import signal
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pyarrow as pa
 import pyarrow.dataset as ds
 
+from flows import interrupt
 from flows.lake import Lake, conform, write_table
 from flows.schema import TABLES, to_arrow
 from flows.units import units_table
@@ -156,10 +158,19 @@ def publish(lake: Lake, run_id: str, tables: dict[str, pa.Table], report: dict) 
     final = lake.release_dir(run_id)
     _write_extras(staging, run_id, report)
     staging.rename(final)
-    # DuckDB views hold absolute paths, so they are made where the release will stay; it is not visible until the swap.
-    from flows.duck import write_duckdb
-    write_duckdb(final)
-    lake.swap_published(run_id)
+    try:
+        # DuckDB views hold absolute paths, so they are made where the release will stay; it is not visible until
+        # the swap.
+        from flows.duck import write_duckdb
+        write_duckdb(final)
+        with interrupt.held():  # an interrupt is either before the swap (nothing published) or after it
+            if interrupt.pending():
+                raise interrupt.Interrupted(interrupt.received() or signal.SIGINT)
+            lake.swap_published(run_id)
+    except BaseException:
+        if lake.current_release() != final:  # never published: not a release
+            shutil.rmtree(final, ignore_errors=True)
+        raise
     return final
 
 

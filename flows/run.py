@@ -27,6 +27,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from crawlers.replay import ArchiveError, check_archives
 from crawlers.registry import RegistryError, Site, default_registry_path, load_registry
 from crawlers.settings import parse_overrides
+from flows import interrupt
 from flows.batches import crawl_batch_task
 from flows.errors import UserError
 from flows.lake import Lake, read_jsonl, relative_paths
@@ -131,6 +132,7 @@ def nightly(lake_root: str, sites_file: str, site_ids: list[str] | None = None, 
             full: bool = False, show_progress: bool = True, max_pages: int | None = None, keep: int = 14,
             keep_raw_days: float | None = None, overrides: dict | None = None, batch_sites: int = BATCH_SITES,
             batch_pages: int = BATCH_PAGES, workers: int = 2) -> dict:
+    interrupt.rearm()
     t0 = time.monotonic()
     lake = Lake(lake_root)
     lake.ensure()
