@@ -1,9 +1,10 @@
-"""cchc.duckdb: one view per published table over the release's Parquet files.
+"""cchc.duckdb: one table per published table, a copy of the release's Parquet files.
 
-Views use absolute paths of the resolved release folder (releases/<run_id>/), which
-never changes once published, so the file keeps working after `published` moves on.
-A release copied elsewhere (a pulled remote lake, a download) gets its views rebuilt:
-by `pull`, or in memory by connect_release when the file's views name other paths.
+Tables, not views over the Parquet files: a view would name the files by absolute path (DuckDB resolves
+relative paths against the working directory, not the database file), and a published file holds no
+path of the machine that made it. The copy opens anywhere, also after the release folder moves.
+A file of an earlier release may still hold such views: connect_release then uses them only when they
+name this release's own files, else makes the same views in memory.
 """
 from __future__ import annotations
 
@@ -39,7 +40,7 @@ def write_duckdb(release_dir: Path) -> Path:
     con = duckdb.connect(str(tmp))
     try:
         for table in TABLE_NAMES:
-            con.execute(_view_sql(release_dir, table))
+            con.execute(_view_sql(release_dir, table).replace("CREATE OR REPLACE VIEW", "CREATE TABLE", 1))
         con.execute("CHECKPOINT")
     finally:
         con.close()
@@ -59,10 +60,14 @@ def release_dir(lake: str | Path) -> Path:
 
 
 def _views_here(con: duckdb.DuckDBPyConnection, rel: Path) -> bool:
-    """Whether the views read this release's files (not those of the folder it was copied from)."""
-    sql = con.execute("SELECT sql FROM duckdb_views() WHERE NOT internal").fetchall()
+    """Whether the file holds every table of the release, as tables or as views of this release's files
+    (not those of the folder it was copied from)."""
+    tables = {t for (t,) in con.execute("SELECT table_name FROM duckdb_tables()").fetchall()}
+    sql = con.execute("SELECT view_name, sql FROM duckdb_views() WHERE NOT internal").fetchall()
     prefix = "'" + (str(rel) + os.sep).replace("'", "''")
-    return bool(sql) and all(prefix in s for (s,) in sql)
+    views = {name for name, s in sql if prefix in s}
+    wanted = {t for t in TABLE_NAMES if (rel / t).is_dir()}
+    return bool(wanted) and wanted <= tables | views and all(prefix in s for _n, s in sql)
 
 
 def connect_release(lake: str | Path) -> duckdb.DuckDBPyConnection:

@@ -93,6 +93,24 @@ def _national(con) -> list[dict]:
     return out
 
 
+def _headlines(national: list[dict]) -> list[dict]:
+    """For the latest period of each national ranking: first, last, and the furthest moves."""
+    out, seen = [], set()
+    for sec in national:
+        valued = [r for r in sec["rows"] if r["value"] is not None]
+        if sec["indicator"] in seen or not valued:
+            continue
+        seen.add(sec["indicator"])
+        moved = [r for r in valued if r["rank_change"]]
+        up = max(moved, key=lambda r: r["rank_change"], default=None)
+        down = min(moved, key=lambda r: r["rank_change"], default=None)
+        out.append({"names": sec["names"], "period": sec["period"], "first": valued[0], "last": valued[-1],
+                    "n": len(sec["rows"]), "up": up if up and up["rank_change"] > 0 else None,
+                    "down": down if down and down["rank_change"] < 0 else None,
+                    "anchor": f"{sec['indicator']}-{sec['period']}"})
+    return out
+
+
 def _province_names(con) -> dict[str, str]:
     rows = _rows(con, "select province_code, any_value(province_name) as name from documents "
                       "where province_code is not null and province_name is not null group by province_code")
@@ -165,6 +183,7 @@ def build_report_html(lake: str | Path) -> str:
                              "(select count(*) from rankings)").fetchone()
         context = {"run_id": run_report.get("run_id") or rel.name, "run": run_report,
                    "report_missing": not path.is_file(), "national": national, "departments": departments,
+                   "headlines": _headlines(national),
                    "on_time": _on_time(con, names), "sources": sources, "status_counts": status_counts,
                    "totals": dict(zip(("documents", "facts", "rankings"), totals, strict=True)),
                    "unlabelled": sorted({s["indicator"] for s in national + departments if not s["names"]["known"]}),

@@ -117,3 +117,17 @@ def test_duckdb_views(published):
 def test_connect_without_release(tmp_path):
     with pytest.raises(UserError, match="no published release under"):
         connect_release(tmp_path)
+
+
+def test_duckdb_file_holds_no_path_and_opens_anywhere(published, tmp_path):
+    import duckdb
+
+    release = published.resolve()
+    data = (release / "cchc.duckdb").read_bytes()
+    assert str(release).encode() not in data and str(release.parent.parent).encode() not in data
+    copy = tmp_path / "copy.duckdb"
+    copy.write_bytes(data)
+    con = duckdb.connect(str(copy), read_only=True)
+    assert con.execute("select count(*) from documents").fetchall() == [(4,)]
+    assert con.execute("select count(*) from sources where status = 'ok'").fetchall() == [(1,)]
+    con.close()

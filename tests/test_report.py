@@ -53,7 +53,7 @@ def test_readable_names_and_rankings_with_unit_and_source(html):
     assert ("<h3>Chỉ số cải cách hành chính (PAR INDEX), 2023 <span class=\"en\">/ Public administration reform "
             "index (PAR INDEX), 2023</span></h3>") in html
     assert "<h3>Tỉnh Hòa Sơn (91): Chỉ số cải cách hành chính (PAR INDEX), 2023" in html
-    assert "par_index" not in re.sub(r'data-indicator="[^"]*"', "", html)
+    assert "par_index" not in re.sub(r"<[^>]+>", "", html)  # no raw key in the text a reader sees
     assert html.count('<span class="en">Value (percent)</span>') == 6
     assert re.search(r"<td>Tỉnh Đồng Khê</td><td>92</td>\s*<td class=\"num\">86.00</td>\s*"
                      r"<td class=\"num down\">-1</td>\s*<td>computed</td>\s*<td class=\"evidence\">"
@@ -63,7 +63,7 @@ def test_readable_names_and_rankings_with_unit_and_source(html):
 
 def test_freshness_from_sources(html):
     assert ('Độ mới / Freshness: <span class="status-ok">1 ok</span>, <span class="status-stale">1 stale</span>, '
-            '<span class="status-failing">0 failing</span>, <span class="status-blocked">1 blocked</span>') in html
+            '<span class="muted">0 failing</span>, <span class="status-blocked">1 blocked</span>') in html
     table = re.search(r'<table id="sources">(.*?)</table>', html, re.S).group(1)
     rows = [re.sub(r"<[^>]+>", "|", r) for r in re.findall(r"<tr><td>(.*?)</tr>", table, re.S)]
     rows = [[c.strip() for c in r.split("|") if c.strip()] for r in rows]
@@ -95,3 +95,18 @@ def test_cli_prints_path(tmp_path):
                        capture_output=True, text=True, timeout=60)
     assert r.returncode == 0, r.stderr
     assert r.stdout.strip() == str(tmp_path / "out" / "index.html")
+
+
+def test_key_figures_come_first(html):
+    figures = re.search(r'<div id="key-figures">(.*?)</div>', html, re.S).group(1)
+    assert html.index('id="key-figures"') < html.index('id="national"')
+    items = [re.sub(r"<[^>]+>", "", li).strip() for li in re.findall(r"<li>(.*?)</li>", figures, re.S)]
+    assert items[0] == ("Chỉ số cải cách hành chính (PAR INDEX) 2023 (Public administration reform index (PAR INDEX)): "
+                        "first Tỉnh Hòa Sơn (89.50), last Tỉnh Bắc Thủy (83.30) of 3; furthest up Tỉnh Hòa Sơn "
+                        "(+1 places); furthest down Tỉnh Đồng Khê (-1 places). Chart and sources")
+    assert len(items) == 2 and items[1].startswith("Chỉ số hài lòng về sự phục vụ hành chính (SIPAS) 2023")
+    assert 'href="#par_index-2023"' in figures and 'id="par_index-2023"' in html
+
+
+def test_zero_counts_are_not_alarms(html):
+    assert '<span class="muted">0 failing</span>' in html
