@@ -125,7 +125,7 @@ def data_dictionary_markdown() -> str:
         "",
         "Generated from `flows/schema.py` by `python -m flows.datapackage --dictionary`; do not edit by hand.",
         f"Schema version {SCHEMA_VERSION}. Every table is published as Parquet under `published/<table>/`, "
-        "described in `datapackage.json` and exposed as a view in `cchc.duckdb`.",
+        "described in `datapackage.json` and copied as a table into `cchc.duckdb`.",
     ]
     for table, columns in TABLES.items():
         lines += ["", f"## {table}", "", TABLE_DESCRIPTIONS[table], ""]
