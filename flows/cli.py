@@ -121,7 +121,7 @@ def _parser() -> argparse.ArgumentParser:
                    help="expected pages (what the lake holds) per crawl process at most (default: %(default)s)")
     r.add_argument("--set", action="append", default=None, metavar="KEY=VALUE",
                    help="crawl setting for every site and probe, repeatable (e.g. DOWNLOAD_TIMEOUT=10, "
-                        "CCHC_RESOLVE=*.example.test=127.0.0.1)")
+                        "CCHC_RESOLVE=*.example.test=127.0.0.1; default: none)")
     r.add_argument("--keep", type=_at_least_one, default=14, metavar="N",
                    help="releases kept after a successful publish, the published one included (default: %(default)s)")
     r.add_argument("--keep-raw-days", type=_days, default=None, metavar="DAYS",
