@@ -82,7 +82,7 @@ def test_a_hanging_site_delays_no_other_site(farm_run):
     # The run is bounded by the hanging site's own timeouts (robots.txt and the start page: 3 attempts of 3 s
     # each, with backoff), not by a sum over sites. Prefect's start-up on a loaded machine is not counted.
     assert hang["crawl_seconds"] < 30
-    assert report["seconds"] < 45
+    assert report["seconds"] < 60
 
 
 def test_batches_are_in_the_run_folder(farm_run):
