@@ -15,7 +15,6 @@ import logging
 import os
 import struct
 import zipfile
-import zlib
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -23,12 +22,12 @@ from scrapy.http import Headers
 from scrapy.responsetypes import responsetypes
 from warcio.archiveiterator import ArchiveIterator
 
+from crawlers.archive_check import WARC_SUFFIXES, gzip_damage, hosts_of, not_an_archive
 from transforms.requests import canonical_body
 from transforms.urls import canonical_url
 
 log = logging.getLogger(__name__)
 
-WARC_SUFFIXES = (".warc", ".warc.gz")
 # Transport framing the stored body no longer has: warcio hands it back de-chunked and decoded.
 _DROP_HEADERS = {"transfer-encoding", "content-encoding", "content-length"}
 
@@ -66,6 +65,16 @@ class Stored:
 
 
 @dataclass(frozen=True)
+class Damage:
+    """Where an archive file stops being readable: the byte offset (of the record, or gzip member, that is
+    cut short or corrupt), why, and the hosts of the records read before it (the sites it is known to hold)."""
+    path: str
+    offset: int
+    why: str
+    hosts: list[str]
+
+
+@dataclass(frozen=True)
 class StoredResponse:
     url: str
     status: int
@@ -80,6 +89,7 @@ class WarcIndex:
     def __init__(self, paths, cache_dir: str | Path | None = None):
         self.entries: dict[str, Stored] = {}
         self.files: list[str] = []
+        self.damaged: list[Damage] = []
         self.cache_dir = cache_dir or os.environ.get("CCHC_REPLAY_INDEX_DIR")
         for p in paths:
             for f in _archive_files(Path(p)):
@@ -105,20 +115,33 @@ class WarcIndex:
         self.files.append(str(f))
         cached = _cached_index(f, self.cache_dir)
         if cached is not None:
-            for key, base, offset, status in cached:
+            for key, base, offset, status in cached["found"]:
                 self._add(key, str(f), base, offset, status)
+            if cached.get("damage"):
+                self.damaged.append(Damage(str(f), *cached["damage"]))
             return
         self._found: list[tuple[str, int, int, int]] = []
+        self._reading = 0  # offset of the record being read: where an exception stopped the reading
+        found: list[tuple[int, str]] = []
         try:
             if f.suffix.lower() == ".wacz":
-                self._index_wacz(f)
+                found.append(self._index_wacz(f))
             else:
+                found.append(gzip_damage(f))
                 with open(f, "rb") as fh:
-                    self._index_stream(fh, str(f), 0)
-        except Exception as e:  # a damaged file must not stop the replay of the others
-            log.warning("replay: stopped reading %s: %s", f, " ".join(str(e).split()))
-            return
-        _save_index(f, self._found, self.cache_dir)
+                    found.append(self._index_stream(fh, str(f), 0, f.stat().st_size))
+        except Exception as e:  # noqa: BLE001 (a damaged file must not stop the replay of the others)
+            at = getattr(self, "_it", None)
+            found.append((max(self._reading, getattr(at, "offset", 0) or 0),
+                          f"unreadable: {' '.join(str(e).split())[:200]}"))
+        # A gzip member's damage is exact (its own offset); what warcio stumbles on comes after it.
+        damage = next((d for d in found if d), None)
+        if damage:
+            d = Damage(str(f), damage[0], damage[1], hosts_of(self._found))
+            self.damaged.append(d)
+            log.warning("replay: %s is damaged at byte %d: %s", f, d.offset, d.why)
+        _save_index(f, {"found": self._found, "damage": [d.offset, d.why, d.hosts] if damage else None},
+                    self.cache_dir)
 
     def _add(self, key: str, path: str, base: int, offset: int, status: int) -> None:
         old = self.entries.get(key)
@@ -126,8 +149,11 @@ class WarcIndex:
         if old is None or not (status >= 500 and old.status < 500):
             self.entries[key] = Stored(path, base, offset, status)
 
-    def _index_wacz(self, f: Path) -> None:
+    def _index_wacz(self, f: Path) -> tuple[int, str] | None:
         with zipfile.ZipFile(f) as zf:
+            bad = zf.testzip()  # every member's CRC
+            if bad is not None:
+                return zf.getinfo(bad).header_offset, f"corrupt zip member {bad}"
             for info in zf.infolist():
                 if not info.filename.lower().endswith(WARC_SUFFIXES):
                     continue
@@ -136,13 +162,21 @@ class WarcIndex:
                                 f, info.filename)
                     continue
                 with zf.open(info) as member:
-                    self._index_stream(member, str(f), _member_data_offset(f, info))
+                    damage = self._index_stream(member, str(f), _member_data_offset(f, info), info.file_size)
+                if damage:
+                    return damage
+        return None
 
-    def _index_stream(self, fh, path: str, base: int) -> None:
-        it = ArchiveIterator(fh)
+    def _index_stream(self, fh, path: str, base: int, end: int) -> tuple[int, str] | None:
+        """Index the stream's records; returns the first damage (absolute offset, why) found, or None."""
+        it = self._it = ArchiveIterator(fh)
         posted: dict[str, str] = {}       # record id (of the request, and of the response it names) -> key
         waiting: list[tuple[str, str, str, int, int]] = []   # responses naming a request not read yet
+        last = None
         for record in it:
+            if _cut_short(last):  # warcio read the last one to its end before this: it ended early
+                return base + self._reading, "truncated: the record ends before its Content-Length"
+            last, self._reading = record, it.get_record_offset()
             if record.http_headers is None:
                 continue
             url = record.rec_headers.get_header("WARC-Target-URI")
@@ -169,10 +203,20 @@ class WarcIndex:
             self._found_one(key or canonical_url(url), path, base, it.get_record_offset(), status)
         for rec_id, other, url, offset, status in waiting:   # a response written before its request
             self._found_one(posted.get(rec_id) or posted.get(other) or canonical_url(url), path, base, offset, status)
+        if _cut_short(last):
+            return base + self._reading, "truncated: the record ends before its Content-Length"
+        if it.offset < end:  # bytes after the last record that are no record (a cut inside a record's header)
+            return base + it.offset, "truncated or not WARC data: no complete record here"
+        return None
 
     def _found_one(self, key: str, path: str, base: int, offset: int, status: int) -> None:
         self._found.append((key, base, offset, status))
         self._add(key, path, base, offset, status)
+
+
+def _cut_short(record) -> bool:
+    """Whether a record read to its end got fewer bytes than its Content-Length."""
+    return record is not None and getattr(record.raw_stream, "limit", 0) > 0
 
 
 def find_response(path: Path, url: str) -> StoredResponse | None:
@@ -194,22 +238,23 @@ def _index_path(f: Path, root) -> Path | None:
     if not root:
         return None
     st = f.stat()
-    # "v2": POST answers are keyed by their request body (an index made before that lacks them).
-    key = hashlib.sha256(f"v2|{f.resolve()}|{st.st_size}|{st.st_mtime_ns}".encode()).hexdigest()[:24]
+    # "v3": POST answers are keyed by their request body (v2), and the damage found is kept (v3).
+    key = hashlib.sha256(f"v3|{f.resolve()}|{st.st_size}|{st.st_mtime_ns}".encode()).hexdigest()[:24]
     return Path(root) / f"{key}.json"
 
 
-def _cached_index(f: Path, root) -> list | None:
+def _cached_index(f: Path, root) -> dict | None:
     p = _index_path(f, root)
     if p is None or not p.exists():
         return None
     try:
-        return json.loads(p.read_text(encoding="utf-8"))
+        cached = json.loads(p.read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return None
+    return cached if isinstance(cached, dict) and "found" in cached else None
 
 
-def _save_index(f: Path, found: list, root) -> None:
+def _save_index(f: Path, found: dict, root) -> None:
     p = _index_path(f, root)
     if p is None:
         return
@@ -231,31 +276,9 @@ def check_archives(paths) -> None:
         if not files:
             raise ArchiveError(f"no WARC or WACZ file in {p}")
         for f in files:
-            problem = _not_an_archive(f)
+            problem = not_an_archive(f)
             if problem:
                 raise ArchiveError(f"{f} is not a {problem}")
-
-
-def _not_an_archive(f: Path) -> str | None:
-    """What is wrong with the start of f as an archive, or None."""
-    if f.name.lower().endswith(".wacz"):
-        try:
-            with zipfile.ZipFile(f) as zf:
-                if any(n.lower().endswith(WARC_SUFFIXES) for n in zf.namelist()):
-                    return None
-        except (zipfile.BadZipFile, OSError):
-            return "WACZ file (not a zip archive)"
-        return "WACZ file (the zip holds no WARC file)"
-    with open(f, "rb") as fh:
-        head = fh.read(65536)
-    if not head:
-        return "WARC file (it is empty)"
-    if head[:2] == b"\x1f\x8b":
-        try:
-            head = zlib.decompressobj(16 + zlib.MAX_WBITS).decompress(head, 16)
-        except zlib.error:
-            return "WARC file (damaged gzip data at byte 0)"
-    return None if head.startswith(b"WARC/") else "WARC file (it does not start with a WARC record)"
 
 
 def archive_signature(paths) -> tuple:

@@ -24,16 +24,18 @@ from prefect.task_runners import ThreadPoolTaskRunner
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from crawlers.replay import ArchiveError, check_archives
 from crawlers.registry import RegistryError, Site, default_registry_path, load_registry
+from crawlers.replay import ArchiveError, check_archives
 from crawlers.settings import parse_overrides
 from flows import interrupt
-from flows.batches import crawl_batch_task
+from flows.batches import built, crawl_batch_task
+from flows.build import build_probed_site
 from flows.errors import UserError
 from flows.lake import Lake, read_jsonl, relative_paths
 from flows.prefect_api import EarlyApi, using
 from flows.publish import PublishError, assemble, publish
 from flows.remote import working_lake
+from flows.replay_check import replay_refusals
 from flows.run_report import (
     conflicts_section,
     crawl_mode,
@@ -150,7 +152,14 @@ def nightly(lake_root: str, sites_file: str, site_ids: list[str] | None = None, 
         bar = progress.add_task(f"run {run_id}: crawling {len(sites)} sites", total=len(sites))
         # Expected size: what the lake holds of a site. One batch per worker at least, so that they start
         # together; the biggest sites are spread first, so that the batches end together.
-        batches = plan_batches({sid: len(known.get(sid, [])) for sid in sites}, batch_sites, batch_pages, workers)
+        # Replay: a site the archives cannot answer for (damaged file, no robots.txt) is not crawled; it fails.
+        for sid, why in (replay_refusals(lake, run_id, replay, list(sites.values())) if replay else {}).items():
+            crawls[sid] = {"site_id": sid, "ok": False, "seconds": 0.0, "error": why["error"],
+                           "summary": {"exit_reason": "refused"}}
+            builds[sid] = built(build_probed_site(lake_root, run_id, sid)) if why["robots"] else {"site_id": sid}
+        progress.update(bar, completed=len(crawls))
+        todo = [sid for sid in sites if sid not in crawls]
+        batches = plan_batches({sid: len(known.get(sid, [])) for sid in todo}, batch_sites, batch_pages, workers)
         futures = [crawl_batch_task.submit(lake_root, run_id, sites_file, f"batch-{n:03d}", [sites[sid] for sid in b],
                                            replay, {sid: known.get(sid, []) for sid in b}, full, max_pages,
                                            {sid: histories[sid] for sid in b if sid in histories}, overrides)
