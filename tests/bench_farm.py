@@ -110,7 +110,7 @@ def extraction_rate(sites_file: Path, port: int, n_pages: int = 600) -> float:
 
 @contextmanager
 def long_lived_prefect():
-    with contextmanager(prefect_server)() as url:
+    with prefect_server() as url:
         os.environ["PREFECT_API_URL"] = url
         try:
             yield url
