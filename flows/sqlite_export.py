@@ -21,7 +21,7 @@ from flows.schema import FOREIGN_KEYS, PRIMARY_KEYS, TABLES
 from transforms.text import fold
 
 SQLITE_NAME = "cchc.sqlite"
-EXPORT_LAYOUT = 2
+EXPORT_LAYOUT = 3
 FTS_TABLE = "documents_fts"
 INDEXES = {  # columns people filter and facet on
     "documents": ["site_id", "province_code", "agency", "doc_type", "published_date", "year"],
@@ -33,7 +33,9 @@ INDEXES = {  # columns people filter and facet on
 
 
 # Columns a reader looks at first come first in Datasette's pages (the Parquet order stays the contract's).
-FIRST_COLUMNS = {"documents": ["published_date", "title", "body", "url", "province_name", "agency", "doc_type"]}
+FIRST_COLUMNS = {"documents": ["published_date", "title", "body", "url", "province_name", "agency", "doc_type"],
+                 "rankings": ["indicator", "period", "scope", "rank", "entity_name", "value", "unit", "rank_change",
+                              "source_doc_id"]}
 
 
 def _columns(table: str) -> list[tuple[str, pa.DataType, str]]:
