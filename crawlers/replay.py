@@ -176,7 +176,7 @@ class WarcIndex:
         for record in it:
             if _cut_short(last):  # warcio read the last one to its end before this: it ended early
                 return base + self._reading, "truncated: the record ends before its Content-Length"
-            last, self._reading = record, it.get_record_offset()
+            last, self._reading = record, it.offset  # (get_record_offset() would read the record away)
             if record.http_headers is None:
                 continue
             url = record.rec_headers.get_header("WARC-Target-URI")
