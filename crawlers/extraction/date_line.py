@@ -65,14 +65,15 @@ def _preceding(anchor):
             yield node.text
 
 
-def _first_strings(strings, limit: int) -> list[str]:
-    out = []
+def _lines(strings, limit: int):
+    """The first `limit` non-blank strings, cleaned one at a time: the callers stop early, and so does the walk."""
+    n = 0
     for t in strings:
         if t and not t.isspace():
-            out.append(clean(t))
-            if len(out) >= limit:
-                break
-    return out
+            yield clean(t)
+            n += 1
+            if n >= limit:
+                return
 
 
 def _date_near(tree, anchor, within: bool = False) -> str | None:
@@ -81,15 +82,13 @@ def _date_near(tree, anchor, within: bool = False) -> str | None:
     the anchor and only as far as needed."""
     if anchor is None:
         return None
-    after = _first_strings(_following(anchor, within), _AFTER_NODES)
-    before = [] if within else _first_strings(_preceding(anchor), _BEFORE_NODES)
     nodes: list[str] = []
-    for line in after:
+    for line in _lines(_following(anchor, within), _AFTER_NODES):
         if len(line) >= 100:
             break
         nodes.append(line)
-    n_after, seen = len(nodes), 0
-    for line in before:
+    after, n_after, seen = nodes[:], len(nodes), 0
+    for line in () if within else _lines(_preceding(anchor), _BEFORE_NODES):
         seen += len(line)
         if seen > 300:
             break
