@@ -264,5 +264,6 @@ def _task_runner(args):
         if args.dask_address:
             return DaskTaskRunner(address=args.dask_address)
         return DaskTaskRunner(cluster_kwargs={"n_workers": args.workers, "threads_per_worker": 1,
-                                              "processes": True, "dashboard_address": None})
+                                              "processes": True, "dashboard_address": None,
+                                              "preload": ["flows.dask_worker"]})
     return ThreadPoolTaskRunner(max_workers=args.workers)
