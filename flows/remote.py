@@ -54,10 +54,7 @@ def pull(lake: str) -> Path:
         run_id = fs.cat_file(pointer).decode().strip()
         target = local / "releases" / run_id
         if not target.exists():
-            fs.get(f"{root}/releases/{run_id}/", str(target) + "/", recursive=True)
-            from flows.duck import write_duckdb
-
-            write_duckdb(target)  # its views named the files where the release was built, not this copy
+            fs.get(f"{root}/releases/{run_id}/", str(target) + "/", recursive=True)  # cchc.duckdb holds tables
         link = local / "published"
         if link.is_symlink() or link.exists():
             link.unlink()
