@@ -23,6 +23,16 @@ REJECTED = (b"<html><head><title>Request Rejected</title></head><body>The reques
             b"Please consult with your administrator.<br>Your support ID is: 1234567890</body></html>")
 
 
+def live_site_args(tmp_path: Path, server: LoopbackServer, *start_paths: str) -> list[str]:
+    """A dichvucong registry entry for the loopback server, and the run_site arguments that crawl it at once."""
+    sites = tmp_path / "sites.toml"
+    starts = ", ".join(f'"{server.base}{p}"' for p in start_paths)
+    sites.write_text(f'[[site]]\nid = "dvc"\nname = "DVC"\ncms = "dichvucong"\nkind = "national"\n'
+                     f'base_url = "{server.base}"\nstart_urls = [{starts}]\nlevel = "national"\n', encoding="utf-8")
+    return ["--sites", str(sites), "--site-id", "dvc", "--set", "CCHC_ALLOW_PRIVATE_ADDRESSES=1",
+            "--set", "AUTOTHROTTLE_ENABLED=0", "--set", "DOWNLOAD_DELAY=0"]
+
+
 def published(lake: Path, table: str) -> list[dict]:
     return ds.dataset(str(lake / "published" / table), format="parquet", partitioning="hive").to_table().to_pylist()
 
@@ -113,13 +123,8 @@ def test_live_post_is_archived_with_its_body_and_replays(tmp_path):
     server = LoopbackServer({"/p/index.html": [(200, {"Content-Type": "text/html; charset=utf-8"}, _legacy_page())],
                              "/jsp/rest.jsp": answer}).start()
     try:
-        sites = tmp_path / "sites.toml"
-        sites.write_text(f'[[site]]\nid = "dvc"\nname = "DVC"\ncms = "dichvucong"\nkind = "national"\n'
-                         f'base_url = "{server.base}"\nstart_urls = ["{server.base}p/index.html"]\nlevel = "national"\n',
-                         encoding="utf-8")
         out = tmp_path / "live"
-        args = ["--sites", str(sites), "--site-id", "dvc", "--set", "CCHC_ALLOW_PRIVATE_ADDRESSES=1",
-                "--set", "AUTOTHROTTLE_ENABLED=0", "--set", "DOWNLOAD_DELAY=0", "--set", "DOWNLOAD_TIMEOUT=30"]
+        args = [*live_site_args(tmp_path, server, "p/index.html"), "--set", "DOWNLOAD_TIMEOUT=30"]
         proc = run_site(*args, "--run-id", "live", "--out", str(out), "--raw", str(out / "raw.warc.gz"))
         assert proc.returncode == 0, proc.stderr[-2000:]
     finally:
@@ -157,13 +162,8 @@ def test_refused_start_page_stops_the_site(tmp_path):
     server = LoopbackServer({"/a.html": [(403, {"Content-Type": "text/html"}, b"<html>Forbidden</html>")],
                              "/b.html": [(200, {"Content-Type": "text/html"}, b"<html></html>")]}).start()
     try:
-        sites = tmp_path / "sites.toml"
-        sites.write_text(f'[[site]]\nid = "dvc"\nname = "DVC"\ncms = "dichvucong"\nkind = "national"\n'
-                         f'base_url = "{server.base}"\nstart_urls = ["{server.base}a.html", "{server.base}b.html"]\n'
-                         f'level = "national"\n', encoding="utf-8")
         out = tmp_path / "live"
-        proc = run_site("--sites", str(sites), "--site-id", "dvc", "--set", "CCHC_ALLOW_PRIVATE_ADDRESSES=1",
-                        "--set", "AUTOTHROTTLE_ENABLED=0", "--set", "DOWNLOAD_DELAY=0", "--run-id", "r",
+        proc = run_site(*live_site_args(tmp_path, server, "a.html", "b.html"), "--run-id", "r",
                         "--out", str(out), "--raw", str(out / "raw.warc.gz"))
         assert proc.returncode == 0, proc.stderr[-2000:]
     finally:
@@ -211,13 +211,8 @@ def test_429_within_the_bound_is_waited_for_then_asked_again(tmp_path):
     server = LoopbackServer({"/p/index.html": [(200, {"Content-Type": "text/html; charset=utf-8"}, _legacy_page())],
                              "/jsp/rest.jsp": answer}).start()
     try:
-        sites = tmp_path / "sites.toml"
-        sites.write_text(f'[[site]]\nid = "dvc"\nname = "DVC"\ncms = "dichvucong"\nkind = "national"\n'
-                         f'base_url = "{server.base}"\nstart_urls = ["{server.base}p/index.html"]\nlevel = "national"\n',
-                         encoding="utf-8")
         out = tmp_path / "live"
-        proc = run_site("--sites", str(sites), "--site-id", "dvc", "--set", "CCHC_ALLOW_PRIVATE_ADDRESSES=1",
-                        "--set", "AUTOTHROTTLE_ENABLED=0", "--set", "DOWNLOAD_DELAY=0", "--set", "DOWNLOAD_TIMEOUT=30",
+        proc = run_site(*live_site_args(tmp_path, server, "p/index.html"), "--set", "DOWNLOAD_TIMEOUT=30",
                         "--max-pages", "5", "--run-id", "r", "--out", str(out), "--raw", str(out / "raw.warc.gz"))
         assert proc.returncode == 0, proc.stderr[-2000:]
     finally:
@@ -232,13 +227,8 @@ def test_429_within_the_bound_is_waited_for_then_asked_again(tmp_path):
 def test_page_without_the_api_form_is_reported(tmp_path):
     server = LoopbackServer({"/a.html": [(200, {"Content-Type": "text/html"}, b"<html><body>moved</body></html>")]}).start()
     try:
-        sites = tmp_path / "sites.toml"
-        sites.write_text(f'[[site]]\nid = "dvc"\nname = "DVC"\ncms = "dichvucong"\nkind = "national"\n'
-                         f'base_url = "{server.base}"\nstart_urls = ["{server.base}a.html"]\nlevel = "national"\n',
-                         encoding="utf-8")
         out = tmp_path / "live"
-        proc = run_site("--sites", str(sites), "--site-id", "dvc", "--set", "CCHC_ALLOW_PRIVATE_ADDRESSES=1",
-                        "--set", "AUTOTHROTTLE_ENABLED=0", "--set", "DOWNLOAD_DELAY=0", "--run-id", "r",
+        proc = run_site(*live_site_args(tmp_path, server, "a.html"), "--run-id", "r",
                         "--out", str(out), "--raw", str(out / "raw.warc.gz"))
         assert proc.returncode == 0, proc.stderr[-2000:]
     finally:
