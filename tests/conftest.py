@@ -16,6 +16,16 @@ WORLD = SHARED / "world" / "small"
 CCHC = [sys.executable, "-m", "flows.cli"]
 
 
+def frictionless_validate(lake: Path) -> str:
+    """`frictionless validate` on the lake's published datapackage; asserts exit 0 and returns its report."""
+    pytest.importorskip("frictionless")
+    cli = Path(sys.executable).parent / "frictionless"
+    p = subprocess.run([str(cli), "validate", str(lake / "published" / "datapackage.json")],
+                       capture_output=True, text=True, timeout=300)
+    assert p.returncode == 0, p.stdout[-3000:]
+    return p.stdout
+
+
 def run_cchc(*args: str, timeout: int = 600, env: dict | None = None) -> subprocess.CompletedProcess:
     e = {**os.environ, "CCHC_NO_PROGRESS": "1", "PREFECT_SERVER_ANALYTICS_ENABLED": "false", **(env or {})}
     return subprocess.run([*CCHC, *args], capture_output=True, text=True, timeout=timeout, cwd=ROOT, env=e)
