@@ -8,6 +8,7 @@ named just before. A value's subject that cannot be resolved is a warning text, 
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from transforms.facts import FactContext, after_2025_reform, province_in_period
@@ -134,6 +135,28 @@ def mentions_in(s: str, gaz) -> list[Mention]:
     return sorted(out, key=lambda m: m.start)
 
 
+class SentenceMentions(Sequence):
+    """mentions_in(s, gaz), found the first time they are read. Most sentences state no figure: what they name
+    is read only when a later sentence needs the last subject named."""
+
+    def __init__(self, s: str, gaz):
+        self._s, self._gaz, self._found = s, gaz, None
+
+    def _all(self) -> list[Mention]:
+        if self._found is None:
+            self._found = mentions_in(self._s, self._gaz)
+        return self._found
+
+    def __getitem__(self, i):
+        return self._all()[i]
+
+    def __len__(self) -> int:
+        return len(self._all())
+
+    def __iter__(self):
+        return iter(self._all())
+
+
 def _capitalised_words(s: str) -> str:
     """The leading run of capitalised words of s ("Hóc Môn đạt" -> "Hóc Môn")."""
     words = []
@@ -154,13 +177,21 @@ class Subjects:
         self.ctx, self.gaz = ctx, gaz
         named = [m for m in title_mentions if m.kind in NAMED]
         self.title = named[0] if len({(m.kind, m.name) for m in named}) == 1 else None
-        self.previous: list[Mention] = []          # named mentions of the previous sentence
+        self._previous: list[Mention] = []         # named mentions of the last sentence that named any
+        self._unread: list[Sequence[Mention]] = []  # mentions of the sentences read since, oldest first
         self.here: list[Mention] = []              # named mentions earlier in the sentence being read
 
-    def next_sentence(self, mentions: list[Mention]) -> None:
-        named = [m for m in mentions if m.kind in NAMED]
-        if named:
-            self.previous = named
+    def next_sentence(self, mentions: Sequence[Mention]) -> None:
+        self._unread.append(mentions)  # looked at only when a value needs it (see SentenceMentions)
+
+    @property
+    def previous(self) -> list[Mention]:
+        while self._unread:  # the latest sentence that names someone wins; those before it no longer matter
+            named = [m for m in self._unread.pop() if m.kind in NAMED]
+            if named:
+                self._previous = named
+                self._unread.clear()
+        return self._previous
 
     def _recent(self, kinds: tuple[str, ...]) -> Mention | None:
         """The entity of these kinds named earlier in this sentence, else in the previous one, else in the title."""

@@ -144,6 +144,12 @@ class _Tokens:
         return nfc(self.text[self.spans[i][0]:self.spans[i + n - 1][1]])
 
 
+@lru_cache(maxsize=256)
+def _tokens(text: str) -> _Tokens:
+    """One tokenising of a sentence for its agencies, ministries and provinces (they are asked in turn)."""
+    return _Tokens(text)
+
+
 class _Table(dict):
     """Folded phrase -> value, with what a scan needs to skip quickly."""
 
@@ -226,7 +232,7 @@ class Gazetteer:
 
         A bare name must be capitalised ("hòa bình" is peace) and not follow a lower unit ("xã Hòa Bình").
         """
-        t = _Tokens(text)
+        t = _tokens(text)
         out: list[tuple[Province, int, int]] = []
         i = 0
         while i < len(t.words):
@@ -304,7 +310,7 @@ class Gazetteer:
         A mention starts with a capital letter; a bare code ("SXD", as in "15/KH-SXD") must be upper case.
         """
         table = self._agency_keys if _table is None else _table
-        t = _Tokens(text)
+        t = _tokens(text)
         out: list[tuple[str, int, int]] = []
         i = 0
         while i < len(t.words):

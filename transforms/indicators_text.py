@@ -18,7 +18,7 @@ from transforms import fact_lists as L
 from transforms import fact_periods as P
 from transforms import fact_ranks as K
 from transforms import indicators_rules as R
-from transforms.fact_subjects import NAMED, Mention, Subjects, mentions_in
+from transforms.fact_subjects import NAMED, Mention, SentenceMentions, Subjects, mentions_in
 from transforms.facts import (
     UNITS,
     FactContext,
@@ -34,6 +34,7 @@ from transforms.facts import (
 from transforms.text import clean
 
 _ABBREV = re.compile(r"(?:\b(?:TP|Tp|tp|TS|ThS|PGS|GS|TX|TT|Q|P|St|v\.v)|\d)\.$")
+_DIGIT = re.compile(r"\d")
 _SENT_END = re.compile(r"(?<=[.!?…])\s+(?=[\"“(\w])")
 
 
@@ -80,7 +81,8 @@ class _Sentence:
     def __init__(self, s: str, gaz):
         self.s = s
         self.cues = _topic_cues(s)
-        self.mentions = mentions_in(s, gaz)
+        self.mentions = SentenceMentions(s, gaz)
+        self.has_digit = _DIGIT.search(s) is not None  # the value rules below all need one
         self.periods = [(at, p, bool(P.COMPARED.search(s[max(0, at - 12):at]))) for at, p in period_mentions(s)]
         t = R.TARGET.search(s)
         self.target_at = t.start() if t else len(s)
@@ -141,7 +143,18 @@ def _candidates(st: _Sentence, inherited: str | None, warnings: list[str]) -> li
         ind = _index_of(topic(m.start()), "rank")
         if ind and nxt and nxt.start == m.end() and K.ITEM_SCORE.match(s, nxt.end):   # a ranked item has its score
             take(Cand(ind, m.start("v"), m.end("v"), m.group("v"), "rank", mention=nxt))
-    _components(st, take, warnings)
+    if st.has_digit:
+        _components(st, take, warnings)
+        _rule_values(st, take)
+    _ranks(st, take, topic)
+    if st.has_digit:
+        _index_values(st, take, topic, inherited)
+    return out
+
+
+def _rule_values(st: _Sentence, take) -> None:
+    """Dossier counts and rates by the rules of transforms/indicators_rules.py."""
+    s = st.s
     for ind, rx in R.RULES:
         for m in rx.finditer(s):
             if (UNITS[ind] == "count" and R.SUBSET.match(s, m.end("v"))) or (
@@ -151,6 +164,11 @@ def _candidates(st: _Sentence, inherited: str | None, warnings: list[str]) -> li
                 st.used.append(m.span("v"))
                 continue
             take(Cand(ind, *m.span("v"), m.group("v")))
+
+
+def _ranks(st: _Sentence, take, topic) -> None:
+    """Ranks stated in words: moves, "xếp thứ", "dẫn đầu"."""
+    s = st.s
     for m in K.RANK_MOVE.finditer(s):
         ind = _index_of(topic(m.start()), "rank")
         if ind and not K._REGIONAL.match(s[m.end():m.end() + 40]):
@@ -167,6 +185,11 @@ def _candidates(st: _Sentence, inherited: str | None, warnings: list[str]) -> li
         if ind and K.is_leader(s, m):
             after = st.named_after(m.end()) if K.subject_after(s, m.end()) else None
             take(Cand(ind, m.start(), m.end(), "1", "rank", mention=after))
+
+
+def _index_values(st: _Sentence, take, topic, inherited: str | None) -> None:
+    """Index scores and percents after a cue, a verb or a name."""
+    s = st.s
     for m in R.POINTS.finditer(s):
         if st.cues == [] and not (R.BARE_END.match(s, m.end()) and (value_of(m.group("v"), "points") or 0) >= 30):
             continue                       # the text's index, but a small or qualified score is some criterion's
@@ -191,6 +214,8 @@ def _candidates(st: _Sentence, inherited: str | None, warnings: list[str]) -> li
         if m and R.BARE_END.match(s, m.end()):
             unit = "percent" if m.group("u") == "%" or cue == "sipas" else "points"
             take(Cand(_index_of(cue, unit), *m.span("v"), m.group("v"), unit))
+    if "%" not in s and "điểm" not in s.lower():           # BARE needs one of them: leave the names unread
+        return
     for men in st.mentions:                                # "Sở Tài chính 90,1%", "Long An: 89,12%"
         m = R.BARE.match(s, men.end) if men.kind in NAMED else None
         if not m or not R.BARE_END.match(s, m.end()):
@@ -200,7 +225,6 @@ def _candidates(st: _Sentence, inherited: str | None, warnings: list[str]) -> li
             "par_index" if topic(m.start("v")) == "par" else None, 0)
         if ind:
             take(Cand(ind, *m.span("v"), m.group("v"), unit, mention=men))
-    return out
 
 
 def _clause(s: str, pos: int) -> str:

@@ -40,7 +40,13 @@ def registered_domain(host: str) -> str:
     return host[4:] if host.startswith("www.") else host
 
 
+@lru_cache(maxsize=65536)
+def _site_host(url: str) -> str:
+    # Cached: a listing page asks this of each of its hundreds of pager links, and the next page asks again.
+    return registered_domain(host_of(url))
+
+
 def same_site(url: str, base_url: str) -> bool:
     """True when url's host is the base host or one of its subdomains (www. ignored)."""
-    h, b = registered_domain(host_of(url)), registered_domain(host_of(base_url))
+    h, b = _site_host(url), _site_host(base_url)
     return h == b or h.endswith("." + b)

@@ -83,7 +83,9 @@ def outside(elements: list, root, selectors: Iterable[str]) -> list:
     boxes = [b for sel in selectors for b in (select(root, sel) if root is not None else [])]
     if not boxes:
         return elements
-    return [el for el in elements if not any(b is el or b in el.iterancestors() for b in boxes)]
+    # By identity: lxml hands out one proxy per node while a reference (here `boxes`) keeps it alive.
+    inside = {id(b) for b in boxes}
+    return [el for el in elements if id(el) not in inside and not any(id(a) in inside for a in el.iterancestors())]
 
 
 def link_urls(root, url: str, selectors: Iterable[str]) -> list[str]:

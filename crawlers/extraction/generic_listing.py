@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import copy
 import re
+from functools import lru_cache
 from urllib.parse import parse_qsl, urljoin, urlsplit
 
 import lxml.html
@@ -34,7 +35,7 @@ _PAGE_SEGMENT = re.compile(r"^(?:page|trang|p|pg)[-_]?(\d{1,4})(?:\.html?|\.aspx
 _PAGE_WORD = frozenset({"page", "trang", "p", "pg"})  # "/page/2/": the word and the number in two segments
 _NUMBER_SEGMENT = re.compile(r"^\d{1,4}$")
 _PAGE_NUMBER = re.compile(r"^\d{1,3}$")  # a year ("2021") is not a page number
-_MIN_TITLE_WORDS = 5
+MIN_TITLE_WORDS = 5
 # Elements a listing's own items never live in (menus, header with the logo, footer, side columns, search).
 _OUTSIDE = ("nav", "header", "footer", "aside", "form")
 
@@ -63,22 +64,28 @@ def _query_change(href: dict[str, str], here: dict[str, str]) -> tuple[bool, boo
     return numeric, named
 
 
+@lru_cache(maxsize=65536)
+def _url_parts(url: str) -> tuple:
+    """(host, path without trailing slash, query dict, (path without page segment, had one), path segments) of a
+    URL; cached: a listing's pager links are compared with every page of the listing. Callers never mutate."""
+    p = urlsplit(url)
+    path = p.path.rstrip("/")
+    return p.netloc.lower(), path, _query(p), _strip_page_segment(p.path), path.split("/")
+
+
 def page_sibling(href: str, here: str) -> str | None:
     """'named' when `href` is `here` with another value of a page-like parameter or segment; 'numeric' when
     only a number differs (a page only if the link text says so); None for any other URL."""
-    a, b = urlsplit(href), urlsplit(here)
-    if a.netloc.lower() != b.netloc.lower():
+    (host_a, path_a, qa, (pa, page_a), sa), (host_b, path_b, qb, (pb, page_b), sb) = _url_parts(href), _url_parts(here)
+    if host_a != host_b:
         return None
-    qa, qb = _query(a), _query(b)
-    if a.path.rstrip("/") == b.path.rstrip("/"):
+    if path_a == path_b:
         numeric, named = _query_change(qa, qb)
         return "named" if named else "numeric" if numeric else None
     if qa != qb and any(_PAGE_KEY.match(k) for k in set(qa) | set(qb)):
         return None
-    (pa, page_a), (pb, page_b) = _strip_page_segment(a.path), _strip_page_segment(b.path)
     if (page_a or page_b) and pa == pb:
         return "named"
-    sa, sb = a.path.rstrip("/").split("/"), b.path.rstrip("/").split("/")
     if len(sa) == len(sb) and sa[:-1] == sb[:-1] and _NUMBER_SEGMENT.match(sa[-1]) and _NUMBER_SEGMENT.match(sb[-1]):
         return "numeric"
     if sa[:-1] == sb and _NUMBER_SEGMENT.match(sa[-1]) or sb[:-1] == sa and _NUMBER_SEGMENT.match(sb[-1]):
@@ -89,6 +96,7 @@ def page_sibling(href: str, here: str) -> str | None:
 _SIGNS = "»›>→«‹<←… \u00a0"
 
 
+@lru_cache(maxsize=4096)  # a pager's texts ("1", "2", "»") repeat on every page of the listing
 def _is_page_text(text: str) -> bool:
     t = text.strip()
     if t.strip(_SIGNS):  # "Older Posts→", "« Trang sau": the words, without their arrows
@@ -99,14 +107,15 @@ def _is_page_text(text: str) -> bool:
     return folded in NEXT_WORDS or bool(_PAGE_LABEL.match(folded)) or t.replace(" ", "") in NEXT_SIGNS
 
 
-def next_page_links(tree, url: str, base_url: str) -> list[str]:
-    """Links to other pages of this listing, in page order of the markup; the listing itself left out."""
+def next_page_links(tree, url: str, base_url: str, links: list[tuple[str, str]] | None = None) -> list[str]:
+    """Links to other pages of this listing, in page order of the markup; the listing itself left out.
+    `links`: the page's links_of, when the caller has read them already."""
     here = canonical_url(url)
     out: list[str] = []
     for el in tree.xpath("//a[@rel='next'][@href] | //link[@rel='next'][@href]"):
         out.append(urljoin(url, el.get("href").strip()))
-    for href, text in links_of(tree, url):
-        if not same_site(href, base_url) or not _is_page_text(text):
+    for href, text in links_of(tree, url) if links is None else links:
+        if not _is_page_text(text) or not same_site(href, base_url):
             continue
         if page_sibling(href, url) is not None:
             out.append(href)
@@ -165,7 +174,7 @@ def article_links(tree, url: str, base_url: str, next_pages: list[str] = ()) -> 
     _strip_listing_chrome(body)
     out: list[str] = []
     for href, text in links_of(body, url):
-        if len(text.split()) < _MIN_TITLE_WORDS or not same_site(href, base_url):
+        if len(text.split()) < MIN_TITLE_WORDS or not same_site(href, base_url):
             continue
         key = canonical_url(href)
         if key == here or key in skip or _is_home(href) or is_attachment_url(href):
@@ -176,7 +185,8 @@ def article_links(tree, url: str, base_url: str, next_pages: list[str] = ()) -> 
     return list(dict.fromkeys(out))
 
 
-def generic_listing_links(tree, url: str, base_url: str) -> tuple[list[str], list[str]]:
+def generic_listing_links(tree, url: str, base_url: str,
+                          links: list[tuple[str, str]] | None = None) -> tuple[list[str], list[str]]:
     """(article links, next-page links) of a listing page of an unknown CMS."""
-    pages = next_page_links(tree, url, base_url)
+    pages = next_page_links(tree, url, base_url, links)
     return article_links(tree, url, base_url, pages), pages
