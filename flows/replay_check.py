@@ -8,13 +8,14 @@ forbids: nothing of it is fetched, each start URL is logged `robots_disallowed` 
 """
 from __future__ import annotations
 
+from collections import Counter
 from urllib.parse import urlsplit
 
 from crawlers.crawl_log import LOG_NAME, CrawlLog
 from crawlers.registry import Site
 from crawlers.replay import WarcIndex
 from flows.lake import Lake
-from transforms.urls import same_site
+from transforms.urls import host_of, same_site
 
 
 def _origin(url: str) -> str:
@@ -26,10 +27,20 @@ def robots_missing_error(origin: str) -> str:
     return f"robots.txt of {origin} is not in the archives: its rules are unknown, and unknown rules forbid"
 
 
-def replay_refusals(lake: Lake, run_id: str, replay: list[str], sites: list[Site]) -> dict[str, dict]:
-    """{site_id: {"error": one line, "robots": bool}} for the sites the archives cannot answer for. The index
-    is the one the crawl processes read (cached beside the lake), so this costs no second reading."""
-    index = WarcIndex(replay, cache_dir=lake.root / "cache" / "replay-index")
+def replay_index(lake: Lake, replay: list[str]) -> WarcIndex:
+    """The index the crawl processes read (cached beside the lake), so that this costs no second reading."""
+    return WarcIndex(replay, cache_dir=lake.root / "cache" / "replay-index")
+
+
+def archived_pages(index: WarcIndex, sites: list[Site]) -> dict[str, int]:
+    """{site_id: answers the archives hold for its hosts}: what a replay crawl will fetch at most, the expected
+    size of a site the lake has not seen yet (crawl batches start with the biggest)."""
+    hosts = Counter(host_of(key.split(" ")[1] if " " in key else key) for key in index.entries)
+    return {site.id: sum(n for h, n in hosts.items() if same_site(f"http://{h}/", site.base_url)) for site in sites}
+
+
+def replay_refusals(lake: Lake, run_id: str, index: WarcIndex, sites: list[Site]) -> dict[str, dict]:
+    """{site_id: {"error": one line, "robots": bool}} for the sites the archives cannot answer for."""
     out: dict[str, dict] = {}
     for site in sites:
         hit = next((d for d in index.damaged

@@ -35,7 +35,7 @@ from flows.lake import Lake, read_jsonl, relative_paths
 from flows.prefect_api import EarlyApi, using
 from flows.publish import PublishError, assemble, publish
 from flows.remote import working_lake
-from flows.replay_check import replay_refusals
+from flows.replay_check import archived_pages, replay_index, replay_refusals
 from flows.run_report import (
     conflicts_section,
     crawl_mode,
@@ -150,16 +150,21 @@ def nightly(lake_root: str, sites_file: str, site_ids: list[str] | None = None, 
                         console=Console(stderr=True), disable=not show_progress, transient=False)
     with progress:
         bar = progress.add_task(f"run {run_id}: crawling {len(sites)} sites", total=len(sites))
-        # Expected size: what the lake holds of a site. One batch per worker at least, so that they start
-        # together; the biggest sites are spread first, so that the batches end together.
-        # Replay: a site the archives cannot answer for (damaged file, no robots.txt) is not crawled; it fails.
-        for sid, why in (replay_refusals(lake, run_id, replay, list(sites.values())) if replay else {}).items():
+        # Expected size: what the lake holds of a site, or in a replay what the archives hold. One batch per
+        # worker at least, so that they start together; the biggest sites are spread first, so that the batches
+        # end together. Replay: a site the archives cannot answer for (damaged file, no robots.txt) is not
+        # crawled; it fails.
+        index = replay_index(lake, replay) if replay else None
+        expected = {sid: len(known.get(sid, [])) for sid in sites}
+        if index is not None:
+            expected = {sid: max(n, expected[sid]) for sid, n in archived_pages(index, list(sites.values())).items()}
+        for sid, why in (replay_refusals(lake, run_id, index, list(sites.values())) if index else {}).items():
             crawls[sid] = {"site_id": sid, "ok": False, "seconds": 0.0, "error": why["error"],
                            "summary": {"exit_reason": "refused"}}
             builds[sid] = built(build_probed_site(lake_root, run_id, sid)) if why["robots"] else {"site_id": sid}
         progress.update(bar, completed=len(crawls))
         todo = [sid for sid in sites if sid not in crawls]
-        batches = plan_batches({sid: len(known.get(sid, [])) for sid in todo}, batch_sites, batch_pages, workers)
+        batches = plan_batches({sid: expected[sid] for sid in todo}, batch_sites, batch_pages, workers)
         futures = [crawl_batch_task.submit(lake_root, run_id, sites_file, f"batch-{n:03d}", [sites[sid] for sid in b],
                                            replay, {sid: known.get(sid, []) for sid in b}, full, max_pages,
                                            {sid: histories[sid] for sid in b if sid in histories}, overrides)

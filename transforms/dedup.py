@@ -50,13 +50,14 @@ def shingle_sets(body: str) -> tuple[set[int], set[int]]:
     LSH indexes the figure-carrying 5-grams when there are enough: template look-alikes share their wording
     but not their figures, so they stay out of each other's candidates, while a copy keeps both."""
     words = fold(body).split()
-    digit = [any(c.isdigit() for c in w) for w in words]
-    every, numeric = set(), set()
-    for i in range(max(0, len(words) - SHINGLE + 1)):
-        h = hash(tuple(words[i:i + SHINGLE]))
-        every.add(h)
-        if any(digit[i:i + SHINGLE]):
-            numeric.add(h)
+    last = len(words) - SHINGLE  # the last window's start
+    if last < 0:
+        return set(), set()
+    grams = list(map(hash, zip(*(words[k:] for k in range(SHINGLE)))))
+    # A word that is all letters has no digit (checked by str.isalpha in C, skipping most words).
+    figures = [j for j, w in enumerate(words) if not w.isalpha() and any(c.isdigit() for c in w)]
+    numeric = {grams[i] for j in figures for i in range(max(0, j - SHINGLE + 1), min(j, last) + 1)}
+    every = set(grams)
     return every, numeric
 
 
