@@ -18,7 +18,7 @@ from flows.tables import TABLE_NAMES
 DUCKDB_NAME = "cchc.duckdb"
 
 
-def _sql_str(s: str) -> str:
+def sql_str(s: str) -> str:
     return "'" + s.replace("'", "''") + "'"
 
 
@@ -26,7 +26,7 @@ def _view_sql(release_dir: Path, table: str) -> str:
     files = sorted(str(p) for p in (release_dir / table).rglob("*.parquet"))
     if not files:
         raise FileNotFoundError(f"no Parquet files for table {table!r} under {release_dir}")
-    listing = ", ".join(_sql_str(f) for f in files)
+    listing = ", ".join(sql_str(f) for f in files)
     # hive_partitioning off: partition values would lose leading zeros of codes (STACK-NOTES).
     return f'CREATE OR REPLACE VIEW "{table}" AS SELECT * FROM read_parquet([{listing}], hive_partitioning = false)'
 

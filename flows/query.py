@@ -1,8 +1,11 @@
 """`cchc query`: read-only SQL over the published release, for journalists.
 
 Read-only by construction, not by a filter on statement text: the connection is an in-memory
-database whose tables are the release's Parquet files handed to DuckDB as Arrow datasets (read
-by pyarrow, which only reads), then DuckDB's file system access is switched off
+database. Its tables are copied from the release's cchc.duckdb, attached read-only and detached
+again (a file DuckDB has attached stays readable as a file; a detached one does not), or, for a
+release too big to copy at each query or one whose file holds no tables, they are the release's
+Parquet files handed to DuckDB as Arrow datasets (read by pyarrow, which only reads). Then DuckDB's
+file system access is switched off
 (`enable_external_access = false`, no allowed paths, no spill folder) and the configuration is
 locked before the user's SQL runs. No statement can then read or write any file: not
 `read_csv('/etc/passwd')`, not a `COPY` hidden inside `EXPLAIN ANALYZE`. A timer interrupts a
@@ -21,7 +24,7 @@ from decimal import Decimal
 
 import duckdb
 
-from flows.duck import release_dir
+from flows.duck import DUCKDB_NAME, release_dir, sql_str
 from flows.tables import TABLE_NAMES
 
 # Statement types a reader may run; everything else (INSERT, COPY, ATTACH, SET, PRAGMA, ...) is refused.
@@ -31,6 +34,7 @@ TABLE_ROW_LIMIT = 500
 DEFAULT_TIMEOUT = 30.0
 DEFAULT_MAX_ROWS = 100_000
 MEMORY_LIMIT = "2GB"
+COPY_LIMIT_BYTES = 24 * 2**20  # cchc.duckdb up to this size is copied (~0.3 s at most), bigger is read lazily
 
 
 def _user_error(msg: str) -> Exception:
@@ -58,23 +62,71 @@ def check_read_only(con: duckdb.DuckDBPyConnection, sql: str) -> duckdb.Statemen
     return st
 
 
-def connect_guarded(lake) -> duckdb.DuckDBPyConnection:
-    """An in-memory connection over the published tables that can touch no file (see the module docstring)."""
+def _tables_named(sql: str | None, published: list[str]) -> list[str]:
+    """The published tables `sql` names, when DuckDB can tell and they are all published ones; else all of
+    them (SHOW TABLES and information_schema name none, a statement it cannot bind names it cannot tell)."""
+    if sql is None:
+        return published
+    # Naming the tables binds the statement, and binding `EXPORT DATABASE` makes its folder: asked of a
+    # connection that can touch no file, and only of a statement the read-only check lets through.
+    probe = duckdb.connect(":memory:", config={"enable_external_access": False, "lock_configuration": True})
+    try:
+        check_read_only(probe, sql)
+        named = probe.get_table_names(sql)
+    except Exception:  # noqa: BLE001 (a refused or unreadable statement: run_query says why)
+        return published
+    finally:
+        probe.close()
+    return [t for t in published if t in named] if named and named <= set(published) else published
+
+
+def _copied_tables(rel, sql: str | None) -> duckdb.DuckDBPyConnection | None:
+    """An in-memory database holding a copy of the tables of the release's cchc.duckdb that `sql` reads, when
+    the file is small enough to copy in about the time pyarrow takes to import (~0.3 s) and holds every
+    published table as a table (a view would read Parquet files, which the guards forbid); else None."""
+    db = rel / DUCKDB_NAME
+    if not db.is_file() or db.stat().st_size > COPY_LIMIT_BYTES:
+        return None
+    con = duckdb.connect(":memory:")
+    con.execute(f"ATTACH {sql_str(str(db))} AS release (READ_ONLY)")
+    names = {t for (t,) in con.execute("SELECT table_name FROM duckdb_tables() WHERE database_name = 'release'")
+             .fetchall()}
+    wanted = [t for t in TABLE_NAMES if (rel / t).is_dir()]
+    if not wanted or not set(wanted) <= names:
+        con.close()
+        return None
+    for table in _tables_named(sql, wanted):
+        con.execute(f'CREATE TABLE "{table}" AS SELECT * FROM release."{table}"')
+    con.execute("DETACH release")
+    return con
+
+
+def _arrow_datasets(rel) -> duckdb.DuckDBPyConnection:
+    """An in-memory database whose tables are the release's Parquet files as Arrow datasets."""
     import pyarrow.dataset as ds
 
-    rel = release_dir(lake)
     con = duckdb.connect(":memory:")
+    for table in TABLE_NAMES:
+        files = sorted(str(p) for p in (rel / table).rglob("*.parquet"))
+        if files:  # hive partitioning off: partition values would lose leading zeros of codes (STACK-NOTES)
+            con.register(table, ds.dataset(files, format="parquet"))
+    return con
+
+
+def connect_guarded(lake, sql: str | None = None) -> duckdb.DuckDBPyConnection:
+    """A connection over the published tables that can write nothing and touch no file (module docstring).
+    With `sql`, a small release's copy holds only the tables the statement names."""
+    rel = release_dir(lake)
+    con = None
     try:
-        for table in TABLE_NAMES:
-            files = sorted(str(p) for p in (rel / table).rglob("*.parquet"))
-            if files:  # hive partitioning off: partition values would lose leading zeros of codes (STACK-NOTES)
-                con.register(table, ds.dataset(files, format="parquet"))
+        con = _copied_tables(rel, sql) or _arrow_datasets(rel)
         for setting in ("TimeZone = 'UTC'", "temp_directory = ''", f"memory_limit = '{MEMORY_LIMIT}'",
                         "autoinstall_known_extensions = false", "autoload_known_extensions = false",
                         "enable_external_access = false", "lock_configuration = true"):
             con.execute(f"SET {setting}")
     except (duckdb.Error, OSError, ValueError) as e:
-        con.close()
+        if con is not None:
+            con.close()
         raise _user_error(f"cannot open the release under {lake}: {_first_line(e)}") from None
     return con
 
@@ -155,7 +207,7 @@ def write_table(columns: list[str], rows: list[tuple]) -> None:
 def query_command(args) -> int:
     if args.timeout <= 0 or args.max_rows < 1:
         raise _user_error("--timeout and --max-rows must be positive")
-    con = connect_guarded(args.lake)
+    con = connect_guarded(args.lake, args.sql)
     try:
         columns, rows, cut = run_query(con, args.sql, args.timeout, args.max_rows)
     finally:

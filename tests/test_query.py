@@ -97,3 +97,26 @@ def test_reads_allowed(sql):
 def test_writes_refused(sql):
     with pytest.raises(UserError, match="read-only"):
         check_read_only(duckdb.connect(), sql)
+
+
+def test_show_tables_lists_every_published_table(lake):
+    # The copy of a small release holds only the tables a statement names; SHOW TABLES names none: all of them.
+    r = cchc("show tables", "--format", "csv", "--lake", str(lake))
+    assert (r.returncode, r.stdout.split()) == (0, ["name", "crawl_log", "doc_refs", "documents", "indicators",
+                                                    "rankings", "sources", "units"])
+
+
+def test_a_table_read_through_a_table_function_is_there(lake):
+    r = cchc("select count(*) as n from query_table('documents')", "--format", "csv", "--lake", str(lake))
+    assert (r.returncode, r.stdout, r.stderr) == (0, "n\n4\n", "")
+
+
+def test_big_release_read_as_arrow_datasets_gives_the_same_rows(lake, monkeypatch):
+    from flows import query
+
+    sql = "select doc_id, title from documents order by doc_id"
+    copied = query.run_query(query.connect_guarded(lake, sql), sql)
+    monkeypatch.setattr(query, "COPY_LIMIT_BYTES", 0)  # too big to copy: Arrow datasets
+    con = query.connect_guarded(lake, sql)
+    assert con.execute("select count(*) from duckdb_tables()").fetchone() == (0,)  # nothing copied
+    assert query.run_query(con, sql) == copied and len(copied[1]) == 4
