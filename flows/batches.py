@@ -30,7 +30,7 @@ def built(r: SiteRows) -> dict:
     return {"site_id": r.site_id, "folder": r.folder, "records": r.records, "documents": r.documents,
             "facts": r.facts, "refs": r.refs, "warnings": r.warnings, "missing": dict(r.missing),
             "extraction": dict(r.extraction), "fallbacks": r.fallbacks, "filled": dict(r.filled),
-            "newest_date": r.newest_date}
+            "newest_date": r.newest_date, "date_conflicts": r.date_conflicts}
 
 
 def transform(lake_root: str, run_id: str, site: Site) -> dict:

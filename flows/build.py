@@ -37,6 +37,7 @@ class SiteRows:
     fallbacks: list[str] = field(default_factory=list)     # pages a family's selectors failed on (read generically)
     filled: Counter = field(default_factory=Counter)       # parts of family pages the generic reading supplied
     newest_date: str | None = None
+    date_conflicts: list[str] = field(default_factory=list)  # "URL (the structured date)" of pages whose dates differ
 
 
 def _parse_ts(s: str | None) -> dt.datetime | None:
@@ -121,6 +122,8 @@ def build_site(lake_root: str, run_id: str, site: SiteInfo) -> SiteRows:
             if rec.get("fallback"):
                 out.fallbacks.append(f"{rec.get('url')} ({rec['fallback']})")
             out.filled.update(rec.get("filled") or [])
+            if rec.get("date_conflict"):
+                out.date_conflicts.append(f"{rec.get('url')} ({rec['date_conflict']})")
         d["raw_warc"] = f"raw/{run_id}/{site.id}.warc.gz"  # provenance: the WARC (under the lake) holding the response
         if d["doc_id"] in docs:
             return  # the same canonical page reached twice (a redirect or a tracking twin)

@@ -15,6 +15,7 @@ import os
 import time
 from collections import Counter
 from contextlib import contextmanager
+from dataclasses import dataclass, field
 from itertools import chain
 from pathlib import Path
 
@@ -118,15 +119,26 @@ def _published_report(lake: Lake) -> dict | None:
         return None  # no report: every site is crawled
 
 
-def _crawl_outcomes(lake: Lake, run_id: str, sid: str) -> tuple[Counter, set[str]]:
-    """One read of a site's crawl log: outcome counts, and the canonical URLs skipped as already known."""
-    outcomes, skipped = Counter(), set()
+@dataclass
+class CrawlOutcomes:
+    """One read of a site's crawl log."""
+    outcomes: Counter = field(default_factory=Counter)      # requests by outcome
+    skipped: set[str] = field(default_factory=set)          # canonical URLs skipped as already known
+    found_by: Counter = field(default_factory=Counter)      # requests by the path that found them
+    generic_found: list[str] = field(default_factory=list)  # some URLs generic listing discovery found
+
+
+def _crawl_outcomes(lake: Lake, run_id: str, sid: str) -> CrawlOutcomes:
+    out = CrawlOutcomes()
     rows = chain(read_jsonl(probe_log_path(lake, run_id, sid)), read_jsonl(lake.work_dir(run_id, sid) / "crawl_log.jsonl"))
     for r in rows:
-        outcomes[r.get("outcome")] += 1
+        out.outcomes[r.get("outcome")] += 1
+        out.found_by[r.get("found_by")] += 1
         if r.get("outcome") == "skipped_known":
-            skipped.add(canonical_url(r["url"]))
-    return outcomes, skipped
+            out.skipped.add(canonical_url(r["url"]))
+        if r.get("found_by") == "listing_generic" and len(out.generic_found) < 5:
+            out.generic_found.append(r["url"])
+    return out
 
 
 @flow(name="cchc-nightly", log_prints=False)
@@ -177,7 +189,7 @@ def nightly(lake_root: str, sites_file: str, site_ids: list[str] | None = None, 
         t_crawl = time.monotonic()
         now = dt.datetime.now(dt.UTC)
         logs = {sid: _crawl_outcomes(lake, run_id, sid) for sid in sites}
-        seen = set().union(*(skipped for _, skipped in logs.values()))
+        seen = set().union(*(log.skipped for log in logs.values()))
         # A site found unchanged still offers every page its last run saw.
         seen.update(*(histories[sid].last_seen for sid, c in crawls.items() if c.get("unchanged")))
         folders = [b["folder"] for b in builds.values() if b.get("folder")]
@@ -190,7 +202,8 @@ def nightly(lake_root: str, sites_file: str, site_ids: list[str] | None = None, 
               **conflicts_section(merged.conflicts, last_report), "counts": {k: t.num_rows for k, t in merged.tables.items()}}
     for sid in sites:
         s = site_report(sid, crawls.get(sid, {}), builds.get(sid, {}), merged.per_site.get(sid, {}),
-                         docs_before.get(sid, 0), offered, crawl_mode(full, known.get(sid, [])), logs[sid][0])
+                         docs_before.get(sid, 0), offered, crawl_mode(full, known.get(sid, [])), logs[sid].outcomes,
+                         sites[sid].cms, logs[sid].found_by, logs[sid].generic_found)
         s["verified"] = sites[sid].verified
         report["sites"].append(s)
         report["alarms"].extend(s["alarms"])

@@ -67,6 +67,17 @@ def drift_alarm(site_id: str, counts: dict[str, int], fallbacks: list[str]) -> l
             f"extraction, e.g. {examples}"]
 
 
+def listing_drift_alarm(site_id: str, cms: str, found: Counter, examples: list[str]) -> list[str]:
+    """'family listing selectors no longer match' when at least DRIFT_SHARE of the articles a family site's
+    listings led to were found by generic listing discovery (crawl_log.found_by), with example URLs. A site of
+    no known family (cms "auto", none of its articles found by a table) is read generically by design."""
+    generic, family = found.get("listing_generic", 0), found.get("listing", 0)
+    if not generic or (cms == "auto" and not family) or generic < DRIFT_SHARE * (generic + family):
+        return []
+    return [f"{site_id}: family listing selectors no longer match: {generic} of {generic + family} articles were "
+            f"found by generic listing discovery, e.g. {'; '.join(examples[:DRIFT_EXAMPLES])}"]
+
+
 REPORTED_CONFLICTS = 200
 REPORTED_SOURCES = 20
 
@@ -86,9 +97,11 @@ def conflicts_section(conflicts: list[dict] | None, last_report: dict | None) ->
 
 
 def site_report(sid: str, crawl: dict, built: dict, counts: dict, before_docs: int,
-                before: dict[tuple[str, str], int], mode: str, outcomes: Counter) -> dict:
+                before: dict[tuple[str, str], int], mode: str, outcomes: Counter, cms: str = "auto",
+                found: Counter | None = None, generic_found: list[str] | None = None) -> dict:
     """One site's entry: what its crawl (or probe), transform and merge did, and its alarms. `before` is
-    offered_before(), `mode` crawl_mode()."""
+    offered_before(), `mode` crawl_mode(); `found` counts the crawl's requests by found_by, `generic_found`
+    names some found by generic listing discovery."""
     errors = {k: outcomes[k] for k in ERROR_OUTCOMES if outcomes.get(k)}
     failed = crawl.get("error") if not crawl.get("ok") else None
     failed = failed or built.get("error")
@@ -100,6 +113,7 @@ def site_report(sid: str, crawl: dict, built: dict, counts: dict, before_docs: i
         alarms = site_alarms(sid, offered, built.get("records", 0) + outcomes.get("skipped_known", 0),
                              before_docs, before.get((sid, mode)), built.get("missing", {}), failed)
         alarms += drift_alarm(sid, built.get("extraction", {}), built.get("fallbacks", []))
+        alarms += listing_drift_alarm(sid, cms, found or Counter(), generic_found or [])
     if outcomes.get("blocked"):
         # The site refused the crawler: its crawl stopped there (circuit breaker); earlier facts stay published.
         alarms.append(f"{sid}: blocked: the site refused {outcomes['blocked']} request(s); circuit breaker open, "
@@ -116,7 +130,10 @@ def site_report(sid: str, crawl: dict, built: dict, counts: dict, before_docs: i
             "crawled": mode != "unchanged", "mode": mode, "probe": crawl.get("probe"),
             "exit_reason": (crawl.get("summary") or {}).get("exit_reason"), "blocked": outcomes.get("blocked", 0),
             "extraction": extraction_shares(built.get("extraction", {})),
-            "filled_by_generic": built.get("filled", {})}
+            "filled_by_generic": built.get("filled", {}),
+            # Pages whose structured data (JSON-LD, OpenGraph) names another day than their visible date line.
+            "date_conflicts": len(built.get("date_conflicts", [])),
+            "date_conflict_examples": built.get("date_conflicts", [])[:DRIFT_EXAMPLES]}
 
 
 def _iso(epoch: float | None) -> str | None:

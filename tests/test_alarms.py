@@ -46,3 +46,27 @@ def test_an_incremental_crawl_is_not_compared_with_a_full_one():
                           Counter({"ok": 2}))
     assert (probed["mode"], probed["crawled"], probed["alarms"], probed["exit_reason"]) == (
         "unchanged", False, [], "unchanged")
+
+
+def test_listing_drift_alarm_when_a_family_listing_falls_back():
+    from flows.run_report import listing_drift_alarm
+
+    found = Counter({"listing": 3, "listing_generic": 2})
+    examples = ["https://a.test/news/x-1.html", "https://a.test/news/x-2.html"]
+    assert listing_drift_alarm("a", "nukeviet", found, examples) == [
+        "a: family listing selectors no longer match: 2 of 5 articles were found by generic listing discovery, "
+        "e.g. https://a.test/news/x-1.html; https://a.test/news/x-2.html"]
+    assert listing_drift_alarm("a", "nukeviet", Counter({"listing": 9, "listing_generic": 1}), examples[:1]) == []
+    # A site of no known family is read by generic discovery by design; an auto site whose family was detected
+    # (some articles found by its table) is held to its family.
+    assert listing_drift_alarm("a", "auto", Counter({"listing_generic": 7}), examples) == []
+    assert listing_drift_alarm("a", "auto", Counter({"listing": 1, "listing_generic": 7}), examples)[0].startswith(
+        "a: family listing selectors no longer match: 7 of 8 articles")
+
+
+def test_site_report_counts_date_conflicts():
+    built = {"records": 4, "documents": 4, "missing": {},
+             "date_conflicts": ["https://a.test/1 (JSON-LD datePublished 2024-03-02)"]}
+    report = site_report("a", {"ok": True}, built, {}, 0, {}, "full", Counter({"ok": 4}))
+    assert (report["date_conflicts"], report["date_conflict_examples"]) == (
+        1, ["https://a.test/1 (JSON-LD datePublished 2024-03-02)"])

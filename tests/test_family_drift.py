@@ -68,3 +68,12 @@ def test_drift_alarm_per_site_with_examples(drifted):
         assert alarm.startswith(f"{site.id}: family selectors no longer match: ") and site.base_url in alarm
         assert entry["extraction"] == {"generic": 1.0}
         assert alarm in report["alarms"]
+
+
+def test_listing_drift_alarm_per_site(drifted):
+    sites, _, _, report = drifted
+    for site in sites:
+        entry = next(s for s in report["sites"] if s["site_id"] == site.id)
+        (alarm,) = [a for a in entry["alarms"] if "family listing selectors no longer match" in a]
+        assert alarm.startswith(f"{site.id}: family listing selectors no longer match: ") and site.base_url in alarm
+        assert alarm in report["alarms"]
