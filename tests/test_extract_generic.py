@@ -142,8 +142,7 @@ def test_made_up_cms_exact_fields():
         "Trong quý I, bộ phận tiếp nhận và trả kết quả của phường đã tiếp nhận 1.250 hồ sơ thủ tục hành chính.",
         "Trong đó, 820 hồ sơ được nộp trực tuyến, chiếm tỷ lệ 65,6% tổng số hồ sơ tiếp nhận trong kỳ.",
         "Phường tiếp tục rà soát quy trình nội bộ, rút ngắn thời gian xử lý hồ sơ cho người dân.",
-        "Báo cáo quý I",
-    ]
+    ]  # the attachment's link line is in `attachments`, not in the text
     assert out["tables"] == [{"rows": [["Lĩnh vực", "Số hồ sơ"], ["Hộ tịch", "900"]], "header_rows": 1,
                               "caption": None}]
     assert out["attachments"] == [{"url": "https://anhduong.example.vn/files/bao-cao-quy-1.pdf",

@@ -107,3 +107,13 @@ def test_og_type_article_and_one_class_make_no_family():
     two = one.replace('<div class="article-title">', '<div class="article-title"><p class="article-sapo">Sapo.</p>')
     assert detect_family(parse_html(one.encode("utf-8"), URL), URL) is None
     assert detect_family(parse_html(two.encode("utf-8"), URL), URL) == "newspaper"
+
+
+
+# 7. A line of the text block the library reads nothing of is the page's, not the article's: an attachment's
+# link between the paragraphs is listed in `attachments`, not in the text (the realcms truth leaves them out).
+def test_a_line_only_our_block_read_is_left_out():
+    link = "<p><a href='/files/ke-hoach-12.pdf'>Kế hoạch số 12</a></p>"
+    out = extract(page(f"<article><h1>{TITLE}</h1>{paras_html(PARAS[:2])}{link}{paras_html(PARAS[2:])}</article>"))
+    assert out["paragraphs"] == PARAS
+    assert [a["url"] for a in out["attachments"]] == ["https://tin.example.vn/files/ke-hoach-12.pdf"]
