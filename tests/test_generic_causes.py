@@ -117,3 +117,17 @@ def test_a_line_only_our_block_read_is_left_out():
     out = extract(page(f"<article><h1>{TITLE}</h1>{paras_html(PARAS[:2])}{link}{paras_html(PARAS[2:])}</article>"))
     assert out["paragraphs"] == PARAS
     assert [a["url"] for a in out["attachments"]] == ["https://tin.example.vn/files/ke-hoach-12.pdf"]
+
+
+# 8. A block between the title and the text that only dates the page (two dates, labels) is no lead.
+@pytest.mark.parametrize("meta,date_text", [
+    ("Posted: Fri 6:45 PM, Feb 16, 2024 | Updated: Sat 8:31 PM, Feb 17, 2024",
+     "Posted: Fri 6:45 PM, Feb 16, 2024 | Updated: Sat 8:31 PM, Feb 17, 2024"),
+    # longer than a date line, and it starts like one
+    ("Đăng lúc 18:45 ngày 16 tháng 02 năm 2024 | Cập nhật 20:31 ngày 17 tháng 02 năm 2024",
+     "Đăng lúc 18:45 ngày 16 tháng 02 năm 2024 | Cập nhật 20:31 ngày 17 tháng 02 năm 2024"),
+])
+def test_a_date_line_is_no_lead(meta, date_text):
+    out = extract(page(f"<div class='hd'><h1>{TITLE}</h1><div class='meta'>{meta}</div></div>"
+                       f"<div class='noi-dung'>{paras_html(PARAS)}</div>"))
+    assert (out["summary"], out["date_text"], out["paragraphs"]) == (None, date_text, PARAS)

@@ -71,6 +71,13 @@ def test_strip_by_labels():
     ("Tháng Mười Hai 5, 2023", dt.date(2023, 12, 5), None),
     ("Posted on April 28, 2022", dt.date(2022, 4, 28), None),
     ("Năm 2022 có 12 tháng", None, None),
+    # A time beside a date in words belongs to it, before or after, 12-hour clocks included.
+    ("Thứ Sáu, ngày 16 tháng 02 năm 2024 18:45", dt.date(2024, 2, 16), dt.datetime(2024, 2, 16, 18, 45)),
+    ("Đăng lúc 18:45 ngày 16 tháng 02 năm 2024", dt.date(2024, 2, 16), dt.datetime(2024, 2, 16, 18, 45)),
+    ("28 Tháng Tư, 2022 lúc 7:05", dt.date(2022, 4, 28), dt.datetime(2022, 4, 28, 7, 5)),
+    ("Posted: Fri 6:45 PM, Feb 16, 2018", dt.date(2018, 2, 16), dt.datetime(2018, 2, 16, 18, 45)),
+    ("April 28, 2022 at 12:30 am", dt.date(2022, 4, 28), dt.datetime(2022, 4, 28, 0, 30)),
+    ("Ngày 16 tháng 02 năm 2024, 45 hồ sơ", dt.date(2024, 2, 16), None),
 ])
 def test_date_styles(text, day, at):
     assert parse_date(text) == (day, at)

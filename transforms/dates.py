@@ -3,7 +3,8 @@
 Styles met on real portals: "Thứ năm - 28/04/2022 12:00", "Ngày cập nhật
 31/07/2021", "Thứ Hai, 16/01/2023 | 08:15", "05/10/2019 11:28", "28-4-2022",
 "ngày 28 tháng 4 năm 2022", "Cập nhật lúc 12:00 28/04/2022", WordPress's "28.04.2022" and
-"28 Tháng Tư, 2022", English month names, ISO "2022-04-28T12:00:00+07:00". Dates are day
+"28 Tháng Tư, 2022", English month names, ISO "2022-04-28T12:00:00+07:00", and a clock time beside a
+date in words ("Đăng lúc 18:45 ngày 16 tháng 02 năm 2024", "Fri 6:45 PM, Feb 16, 2018"). Dates are day
 first; the local (Asia/Ho_Chi_Minh) date the page states is kept as is.
 """
 from __future__ import annotations
@@ -36,6 +37,11 @@ _DAY_MONTH = re.compile(r"(?<!\d)(?P<d>\d{1,2})(?:st|nd|rd|th)?\s+(?:of\s+)?" + 
                         + r"\s*,?\s+(?P<y>\d{4})(?!\d)", re.IGNORECASE)
 _MONTH_DAY = re.compile(_MONTH.format(g="b") + r"\s+(?P<d>\d{1,2})(?:st|nd|rd|th)?\s*,?\s+(?P<y>\d{4})(?!\d)",
                         re.IGNORECASE)
+# A time beside a date in words: after it ("... năm 2024 18:45", "April 28, 2022 at 12:30 am") or before it
+# ("Đăng lúc 18:45 ngày ...", "Fri 6:45 PM, Feb 16, 2018").
+_CLOCK = r"(\d{1,2})\s*[:hg]\s*(\d{2})(?:\s*:\s*\d{2})?(?:\s*([ap])\.?\s*m\b\.?)?"
+_TIME_AFTER = re.compile(r"\s*(?:[|,\-–]|lúc|vào lúc|at)?\s*" + _CLOCK, re.IGNORECASE)
+_TIME_BEFORE = re.compile(_CLOCK + r"\s*(?:[|,\-–]\s*)?(?:ngày\s*)?$", re.IGNORECASE)
 _ISO = re.compile(r"(?<!\d)(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2}))?")
 
 
@@ -54,6 +60,19 @@ def _make(y: str, m: str, d: str, hh: str | None = None, mm: str | None = None) 
     return date
 
 
+def _time_beside(t: str, start: int, end: int) -> tuple[str, str] | tuple[None, None]:
+    """(hour, minute) of a clock time right after t[start:end] or right before it, 24-hour; else (None, None)."""
+    m = _TIME_AFTER.match(t, end) or _TIME_BEFORE.search(t, max(0, start - 24), start)
+    if m is None or (m.re is _TIME_BEFORE and m.end() != start):
+        return None, None
+    hour, ampm = int(m.group(1)), (m.group(3) or "").lower()
+    if ampm == "p" and hour < 12:
+        hour += 12
+    elif ampm == "a" and hour == 12:
+        hour = 0
+    return (str(hour), m.group(2)) if hour <= 23 and int(m.group(2)) <= 59 else (None, None)
+
+
 def parse_date(text: str | None) -> tuple[dt.date | None, dt.datetime | None]:
     """Return (date, datetime-with-time-or-None) for the first date the text states."""
     t = clean(text)
@@ -69,18 +88,20 @@ def parse_date(text: str | None) -> tuple[dt.date | None, dt.datetime | None]:
         if v:
             candidates.append((m.start(), v, True))
     for m in _WORDS.finditer(t):
-        v = _make(m.group(3), m.group(2), m.group(1))
+        hh, mm = _time_beside(t, m.start(), m.end())
+        v = _make(m.group(3), m.group(2), m.group(1), hh, mm)
         if v:
-            candidates.append((m.start(), v, False))
+            candidates.append((m.start(), v, hh is not None))
     for pattern, g in ((_DAY_MONTH, "a"), (_MONTH_DAY, "b")):
         for m in pattern.finditer(t):
             name = m.group(g + "vi") or m.group(g + "en")
             month = _VI_MONTHS.get(name.lower()) if m.group(g + "vi") else _EN_MONTHS.get(name.lower())
             if month is None and name.isdigit():
                 month = int(name)
-            v = _make(m.group("y"), str(month), m.group("d")) if month else None
+            hh, mm = _time_beside(t, m.start(), m.end())
+            v = _make(m.group("y"), str(month), m.group("d"), hh, mm) if month else None
             if v:
-                candidates.append((m.start(), v, False))
+                candidates.append((m.start(), v, hh is not None))
     for m in _ISO.finditer(t):
         v = _make(m.group(1), m.group(2), m.group(3), m.group(4), m.group(5))
         if v:

@@ -9,12 +9,18 @@ from __future__ import annotations
 import re
 
 from transforms.dates import parse_date
-from transforms.text import clean
+from transforms.text import clean, fold
 
 _WORDED_DATE = re.compile(r"(?<!\d)\d{1,2}\D{2,20}\d{4}(?!\d)")  # a day, a month in words, a year
 DATE = re.compile(r"(?<!\d)\d{1,2}\s*[/.\-]\s*\d{1,2}\s*[/.\-]\s*\d{4}(?!\d)")
 _TIME_AFTER = re.compile(r"^\s*[|,\-–]?\s*\d{1,2}\s*[:hg]\s*\d{2}")
 _AFTER_NODES, _BEFORE_NODES = 80, 40  # text strings looked at after and before the anchor
+# A line that starts like a date line may be longer than one date ("Đăng lúc 18:45 ngày 16 tháng 02 năm 2024 |
+# Cập nhật 20:31 ngày 17 tháng 02 năm 2024"): compared folded, no case or tone marks.
+_LABELLED = re.compile(r"^(?:dang luc|dang ngay|ngay dang|ngay cap nhat|cap nhat|thoi gian|ngay ban hanh|"
+                       r"thu (?:hai|ba|tu|nam|sau|bay)|chu nhat|posted|updated|published)\b")
+_SHORT, _LABELLED_MAX = 80, 120  # characters of a date line, and of one that starts with a date label
+_DATE_LINE_WORDS = 8  # words beside the date in a line that only dates the page ("Posted:", "Cập nhật lúc")
 _NO_TEXT = frozenset({"script", "style", "noscript", "template", "title", "head"})
 
 
@@ -76,6 +82,10 @@ def _lines(strings, limit: int):
                 return
 
 
+def _labelled(line: str) -> bool:
+    return len(line) <= _LABELLED_MAX and bool(_LABELLED.match(fold(line)))
+
+
 def _date_near(tree, anchor, within: bool = False) -> str | None:
     """The first short line stating a date after `anchor` (before the first long text), else in the few
     hundred characters before it; `within`: from the anchor's own start. The page is walked outwards from
@@ -84,7 +94,7 @@ def _date_near(tree, anchor, within: bool = False) -> str | None:
         return None
     nodes: list[str] = []
     for line in _lines(_following(anchor, within), _AFTER_NODES):
-        if len(line) >= 100:
+        if len(line) >= 100 and not _labelled(line):
             break
         nodes.append(line)
     after, n_after, seen = nodes[:], len(nodes), 0
@@ -94,7 +104,7 @@ def _date_near(tree, anchor, within: bool = False) -> str | None:
             break
         nodes.append(line)
     for i, line in enumerate(nodes):
-        if not line or len(line) > 80:
+        if not line or len(line) > _SHORT and not _labelled(line):
             continue
         m = DATE.search(line)
         if m is None and _WORDED_DATE.search(line) and parse_date(line)[0] is not None:
@@ -125,3 +135,12 @@ def structured_date_text(tree) -> str | None:
 def parse_date_text(tree, anchor, work, main) -> str | None:
     """The short line stating a date nearest after (else before) the title; else machine-readable dates."""
     return visible_date_text(tree, anchor, work, main) or structured_date_text(tree)
+
+
+def is_date_line(line: str, date_text: str | None) -> bool:
+    """A short line made of the page's date line and a few labels ("Posted: Fri 6:45 PM, Feb 16, 2018 |
+    Updated: Sat 8:31 PM, Feb 17, 2018"): the date, not a lead."""
+    if not date_text or len(line) > 100:
+        return False
+    key, date_key = fold(line), fold(date_text)
+    return date_key in key and len(key.replace(date_key, " ").split()) <= _DATE_LINE_WORDS

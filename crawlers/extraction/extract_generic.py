@@ -15,6 +15,7 @@ import lxml.etree
 import lxml.html
 
 from crawlers.extraction.attachment_links import attachment_links
+from crawlers.extraction.date_line import is_date_line, structured_date_text, visible_date_text
 from crawlers.extraction.detect import detect_family  # noqa: F401 (re-exported)
 from crawlers.extraction.generic_listing import generic_listing_links
 from crawlers.extraction.generic_meta import (
@@ -25,8 +26,6 @@ from crawlers.extraction.generic_meta import (
     parse_summary,
     starts_with_link,
     strip_chrome,
-    structured_date_text,
-    visible_date_text,
 )
 from crawlers.extraction.html import BLOCKS, paragraphs_of, tables_of, text_lengths, text_of
 from crawlers.extraction.main_text import choose, library_paragraphs, read_by_library
@@ -44,6 +43,7 @@ _CLIMB = 2.0  # a parent must hold this many times the block's paragraph text
 _TEASERS = 3  # linked items that make a block a teaser list
 _TEASER_DISCOUNT = 0.2
 _SPLIT_SHARE = 0.15  # text in like sibling blocks, against the block's, that makes the parent the body
+_HEADER_SLACK = 60  # characters beside the title in a header block (section, byline, date) taken for a lead
 _BEFORE_TITLE = 300  # characters of labels and breadcrumbs a heading may follow inside the main block
 
 
@@ -273,6 +273,9 @@ def extract_generic(tree, url: str) -> dict:
     date_text = date_text or structured_date_text(tree)
     work_title = element_with_text(work, title) if title else None
     summary = parse_summary(work, main, work_title)
+    if summary and (is_date_line(summary, date_text) or title and fold(title) in fold(summary)
+                    and len(summary) < len(title) + _HEADER_SLACK):
+        summary = None  # the date line, or the header block around the title: no lead
     paras = _paragraphs(main, work_title, title, summary, date_text)
     author, paras = parse_author(main, paras, work_title, lengths[0])
     author = marked_author(tree, work) or author  # a marked byline names the author; a "Nguồn" line, a source
