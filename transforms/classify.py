@@ -24,6 +24,13 @@ _RANKING_TITLE = re.compile(
     r"\bcong bo (?:ket qua )?(?:chi so|xep hang|danh gia)|\bxep hang .*\bcac (?:so|tinh|don vi|co quan|huyen|dia phuong)\b|"
     r"\bket qua (?:chi so|xep hang|danh gia) .*\bcua cac (?:so|tinh|don vi|co quan|huyen|dia phuong)\b"
 )
+# A title that says a unit sets its tasks to work ("X triển khai nhiệm vụ ... năm 2024"), not a meeting that
+# does, and a text that opens by stating the plan issued ("Ngày 06/02/2024, UBND huyện ban hành Kế hoạch số
+# 21/KH-UBND ..."): the plan's announcement. A report that narrates a plan issued is news.
+_SETS_TO_WORK = re.compile(r"\btrien khai\b")
+_MEETING = re.compile(r"\b(?:hoi nghi|hoi thao|tap huan|cuoc hop|buoi lam viec|ra quan)\b")
+_PLAN_ISSUED = re.compile(r"\b(?:ban hanh|phe duyet) (?:ke hoach|chuong trinh|de an|phuong an) (?:so )?\d+ [a-z]")
+_OPENING = 2  # paragraphs (the lead and the first) that state what the document is
 _STATS_TITLE = re.compile(r"^(?:thong ke|so lieu|bao cao thong ke)\b")
 _RANK_HEADER = re.compile(r"\b(?:xep hang|thu hang|hang)\b")
 
@@ -46,8 +53,8 @@ def has_ranking_table(tables: list[dict]) -> bool:
     return False
 
 
-def doc_type(kind: str, title: str, tables: list[dict]) -> str:
-    """plan | ranking | statistics | news."""
+def doc_type(kind: str, title: str, tables: list[dict], paragraphs: list[str] = ()) -> str:
+    """plan | ranking | statistics | news. `paragraphs`: the text, whose opening may announce a plan."""
     if kind == "stats":
         return "statistics"
     if kind == "table":
@@ -61,4 +68,7 @@ def doc_type(kind: str, title: str, tables: list[dict]) -> str:
         return "statistics"
     if has_ranking_table(tables):
         return "ranking"
+    if kind == "article" and _SETS_TO_WORK.search(t) and not _MEETING.search(t) and any(
+            _PLAN_ISSUED.search(fold(p)) for p in list(paragraphs)[:_OPENING]):
+        return "plan"
     return "news"

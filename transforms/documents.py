@@ -150,14 +150,14 @@ def build_document(rec: dict, site: SiteInfo, gaz: Gazetteer, parent: ParentInfo
         province = parent.province_code
         agency = parent.agency
         reform = parent.reform_related or is_reform_related(title, paragraphs, tables_text)
-        dtype = doc_type("article", title, tables)
+        dtype = doc_type("article", title, tables, paragraphs)
         if dtype == "news":
             dtype = parent.doc_type
     else:
         province = attribute_province(gaz, site, title, paragraphs[0] if paragraphs else "")
         agency = attribute_agency(gaz, site, title) if kind != "table" else None
         reform = is_reform_related(title, paragraphs, tables_text)
-        dtype = doc_type(kind, title, tables)
+        dtype = doc_type(kind, title, tables, paragraphs)
     prov = gaz.province(province) if province else None
     if province and prov is None:
         warnings.append(f"unknown province code {province!r}")
