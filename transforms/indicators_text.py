@@ -35,6 +35,8 @@ from transforms.text import clean
 
 _ABBREV = re.compile(r"(?:\b(?:TP|Tp|tp|TS|ThS|PGS|GS|TX|TT|Q|P|St|v\.v)|\d)\.$")
 _DIGIT = re.compile(r"\d")
+_STATED_VALUE = re.compile(R.ANY_NUM + r"\s*(?:%|điểm)", re.I)
+_AVERAGE_REACH = 150
 _SENT_END = re.compile(r"(?<=[.!?…])\s+(?=[\"“(\w])")
 
 
@@ -95,7 +97,13 @@ class _Sentence:
         """A value at [a, b) is a stated result: before any target words, not qualified or averaged."""
         s = self.s
         return (a < self.target_at and not R.QUALIFIER.search(s[max(0, a - 30):a])
-                and not R.AFTER_QUALIFIER.match(s[b:b + 20]) and not R.AVERAGE.search(s[max(0, a - 60):a]))
+                and not R.AFTER_QUALIFIER.match(s[b:b + 20]) and not R.AVERAGE.search(s[self._since_value(a):a]))
+
+    def _since_value(self, a: int) -> int:
+        """Where the words that may qualify a value at `a` begin: after the value stated before it, else from
+        the sentence's start, at most _AVERAGE_REACH back ("giá trị trung bình ... của 17 bộ, ... là 84,38%")."""
+        ends = [m.end() for m in _STATED_VALUE.finditer(self.s, max(0, a - _AVERAGE_REACH), a)]
+        return ends[-1] if ends else max(0, a - _AVERAGE_REACH)
 
     def named_after(self, pos: int) -> Mention | None:
         """The entity right after pos ("Xếp thứ hai là Sở Nội vụ"): nothing but a few words between."""
@@ -285,8 +293,9 @@ def facts_from_text(paragraphs: list[str], ctx: FactContext, gaz=None) -> tuple[
             rows += _sentence_rows(st, topic, ctx, subjects, [t_period, running, published], warnings)
             named = [p for _, p, compared in st.periods if p and not p.startswith("?") and not compared]
             running = named[-1] if named else running
-            idx = [c[2] for c in st.cues if c[2] in ("par", "sipas", "other")]
-            topic = idx[-1] if idx else topic
+            idx = {c[2] for c in st.cues if c[2] in ("par", "sipas", "other")}
+            if idx:  # a sentence that names two indices hands on neither, unless one is the title's
+                topic = idx.pop() if len(idx) == 1 else title_topic if title_topic in idx else None
             subjects.next_sentence(st.mentions)
     return dedupe(rows, warnings), warnings
 
