@@ -2,7 +2,8 @@
 news sites, crawled under their registry family with every class and id renamed (tests/mangle.py).
 
 Every article must still be published, read by the generic fallback (`documents.extraction = "generic"`), and
-the run report must raise "family selectors no longer match" for each site with example URLs.
+the run report must raise "family selectors no longer match" and "family listing selectors no longer match"
+for each site with example URLs.
 """
 from __future__ import annotations
 
@@ -60,20 +61,13 @@ def test_every_article_published_through_the_fallback(drifted):
     assert attachments and {d["extraction"] for d in attachments} == {"attachment"}
 
 
-def test_drift_alarm_per_site_with_examples(drifted):
+@pytest.mark.parametrize("what", ["family selectors no longer match", "family listing selectors no longer match"])
+def test_drift_alarms_per_site_with_examples(drifted, what):
+    """Pages read generically, and articles found by generic listing discovery: one alarm each, per site."""
     sites, _, _, report = drifted
     for site in sites:
         entry = next(s for s in report["sites"] if s["site_id"] == site.id)
-        (alarm,) = [a for a in entry["alarms"] if "family selectors no longer match" in a]
-        assert alarm.startswith(f"{site.id}: family selectors no longer match: ") and site.base_url in alarm
+        (alarm,) = [a for a in entry["alarms"] if what in a]
+        assert alarm.startswith(f"{site.id}: {what}: ") and site.base_url in alarm
         assert entry["extraction"] == {"generic": 1.0}
-        assert alarm in report["alarms"]
-
-
-def test_listing_drift_alarm_per_site(drifted):
-    sites, _, _, report = drifted
-    for site in sites:
-        entry = next(s for s in report["sites"] if s["site_id"] == site.id)
-        (alarm,) = [a for a in entry["alarms"] if "family listing selectors no longer match" in a]
-        assert alarm.startswith(f"{site.id}: family listing selectors no longer match: ") and site.base_url in alarm
         assert alarm in report["alarms"]

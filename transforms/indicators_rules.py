@@ -3,7 +3,7 @@
 Each rule is a regular expression over one sentence whose group `v` is the value. Rules are tried in
 order and a value is used once, so the specific phrasings ("giải quyết đúng hạn N hồ sơ") come before
 the general ones ("giải quyết N hồ sơ"). Index values (PAR INDEX, SIPAS), ranks and components depend on
-which index the sentence is about, which `TOPICS` finds; they live in indicators_text.
+which index the sentence is about, which `TOPICS` finds; they are run by fact_candidates.
 """
 from __future__ import annotations
 
