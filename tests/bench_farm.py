@@ -21,9 +21,8 @@ import subprocess
 import sys
 import time
 import urllib.request
-from pathlib import Path
-
 from contextlib import contextmanager, nullcontext
+from pathlib import Path
 
 from tests.bench import CCHC, ENV, REPO, _tree_rss, machine, prefect_server
 
@@ -90,8 +89,8 @@ def extraction_rate(sites_file: Path, port: int, n_pages: int = 600) -> float:
     """Pages/s of parse + family extraction on one core, on farm article pages (made as the farm makes them)."""
     from scrapy.http import HtmlResponse, Request
 
-    from crawlers.spiders import spider_for
     from crawlers.registry import load_registry
+    from crawlers.spiders import spider_for
     from tests.farm import FarmSite
 
     registry = load_registry(sites_file)

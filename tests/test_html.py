@@ -5,7 +5,8 @@ import unicodedata
 
 import lxml.html
 
-from crawlers.extraction.html import decode_html, links_of, paragraphs_of, parse_html, tables_of, text_of
+from crawlers.extraction.html import decode_html, links_of, paragraphs_of, parse_html, text_of
+from crawlers.extraction.html_tables import tables_of
 
 VI = "Thứ năm - Hoà Bình: Nguyễn Văn Ảnh đạt 85,02 điểm, xếp thứ 3"
 

@@ -9,7 +9,7 @@ import re
 
 import lxml.html
 
-from crawlers.extraction.html import tables_of
+from crawlers.extraction.html_tables import tables_of
 from transforms.text import fold
 
 # --- family signatures: (regex over the markup, weight); a family needs a total weight >= 2 ---------------------

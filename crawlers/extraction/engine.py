@@ -22,7 +22,8 @@ from crawlers.extraction.common import (
 )
 from crawlers.extraction.extract_generic import extract_generic
 from crawlers.extraction.family import Family
-from crawlers.extraction.html import paragraphs_of, tables_of, text_of
+from crawlers.extraction.html import paragraphs_of, text_of
+from crawlers.extraction.html_tables import tables_of
 from crawlers.extraction.structured_meta import date_conflict
 from transforms.text import fold
 

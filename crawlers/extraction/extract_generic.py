@@ -27,7 +27,8 @@ from crawlers.extraction.generic_meta import (
     starts_with_link,
     strip_chrome,
 )
-from crawlers.extraction.html import BLOCKS, paragraphs_of, tables_of, text_lengths, text_of
+from crawlers.extraction.html import BLOCKS, paragraphs_of, text_lengths, text_of
+from crawlers.extraction.html_tables import tables_of
 from crawlers.extraction.main_text import choose, library_paragraphs, read_by_library
 from crawlers.extraction.structured_meta import date_conflict, marked_author
 from transforms.text import clean, fold

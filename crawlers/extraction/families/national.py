@@ -10,7 +10,8 @@ from __future__ import annotations
 from crawlers.extraction.attachment_links import attachment_links, is_attachment_url
 from crawlers.extraction.common import dedupe, first, table_block
 from crawlers.extraction.family import Family
-from crawlers.extraction.html import links_of, paragraphs_of, tables_of, text_of
+from crawlers.extraction.html import links_of, paragraphs_of, text_of
+from crawlers.extraction.html_tables import tables_of
 
 
 def _main(tree):

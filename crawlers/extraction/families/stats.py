@@ -12,7 +12,8 @@ from urllib.parse import urljoin, urlsplit
 
 from crawlers.extraction.common import dedupe, first, outside, table_block
 from crawlers.extraction.family import Family
-from crawlers.extraction.html import links_of, paragraphs_of, tables_of, text_of
+from crawlers.extraction.html import links_of, paragraphs_of, text_of
+from crawlers.extraction.html_tables import tables_of
 from transforms.text import clean
 
 HEADING = ("h1", "h2", "h3", ".title")
