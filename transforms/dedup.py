@@ -53,7 +53,7 @@ def shingle_sets(body: str) -> tuple[set[int], set[int]]:
     last = len(words) - SHINGLE  # the last window's start
     if last < 0:
         return set(), set()
-    grams = list(map(hash, zip(*(words[k:] for k in range(SHINGLE)))))
+    grams = list(map(hash, zip(*(words[k:] for k in range(SHINGLE)), strict=False)))  # the shortest sets the count
     # A word that is all letters has no digit (checked by str.isalpha in C, skipping most words).
     figures = [j for j, w in enumerate(words) if not w.isalpha() and any(c.isdigit() for c in w)]
     numeric = {grams[i] for j in figures for i in range(max(0, j - SHINGLE + 1), min(j, last) + 1)}
