@@ -165,8 +165,19 @@ def _ranks(st: Sentence, take, topic) -> None:
 
 
 def _index_values(st: Sentence, take, topic, inherited: str | None) -> None:
-    """Index scores and percents after a cue, a verb or a name."""
+    """Index scores and percents after a cue, a verb or a name, or before the name ("Với X%, <name> ...")."""
     s = st.s
+    lead = R.LEADING_VALUE.match(s)
+    who = st.named_after(lead.end()) if lead else None
+    if who is not None and who.start == lead.end():
+        named = {c[2] for c in st.cues if c[2] in ("par", "sipas")}   # the sentence's one index, else the text's
+        cue = named.pop() if len(named) == 1 else None if named else inherited
+        if cue in ("par", "sipas"):
+            unit = "percent" if lead.group("u") == "%" or cue == "sipas" else "points"
+            take(Cand(_index_of(cue, unit), *lead.span("v"), lead.group("v"), unit, mention=who))
+    for m in R.SCORE_NAMED.finditer(s):
+        if topic(m.start("v")) == "par" and (value_of(m.group("v"), "points") or 0) >= 30:
+            take(Cand("par_index", *m.span("v"), m.group("v"), "points"))
     for m in R.POINTS.finditer(s):
         if st.cues == [] and not (R.BARE_END.match(s, m.end()) and (value_of(m.group("v"), "points") or 0) >= 30):
             continue                       # the text's index, but a small or qualified score is some criterion's

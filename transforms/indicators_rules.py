@@ -103,6 +103,11 @@ _VALUE_INTRO = (r"(?:đạt|với|là|được|bằng|tương\s+đương|tức|l
 POINTS = _r(_VALUE_INTRO + r"(?:tổng\s+(?:số\s+)?điểm\s+(?:là\s+|đạt\s+)?)?" + num(fraction=True)
             + r"(?:\s*/\s*100)?\s*điểm\b")
 PERCENT = _r(_VALUE_INTRO + r"(?:tỷ\s+lệ\s*)?" + PCT)
+# A score named by its words, with no unit after it: "với số điểm 87,65", "tổng điểm đạt 88,1/100".
+SCORE_NAMED = _r(r"(?:số\s+điểm|điểm\s+số|tổng\s+(?:số\s+)?điểm)\s*(?:là|đạt|:)?\s*" + num(fraction=True)
+                 + r"(?:\s*/\s*100)?(?!\s*(?:%|điểm|/|\d))")
+# The value first, then whose it is: "Với 92,04%, Đà Nẵng tiếp tục dẫn đầu ...".
+LEADING_VALUE = _r(r"^\s*Với\s+" + num(fraction=True) + r"\s*(?P<u>%|điểm)\s*,\s*")
 # An index value stated with no unit ("Nam Định đạt 87,32, tăng 2,46 điểm %"): decimals, then a pause.
 NO_UNIT = _r(r"(?:đạt|là)\s+(?P<v>\d{2},\d{1,4})(?=\s*[,;)]|\s*\.(?!\d)|\s+và\s|\s*$)")
 # A value right after its entity, with nothing between ("Sở Tài chính 90,1%", "Long An: 89,12%").
