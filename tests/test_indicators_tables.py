@@ -135,3 +135,16 @@ def test_national_table_with_component_columns_gives_component_scores():
         ("par_component", "cai_cach_tthc", 12.05, "points"), ("par_component", "tac_dong", 19.9, "points"),
         ("par_index", None, 88.31, "percent"), ("par_rank", None, 7.0, "rank")]
     assert {r["province_code"] for r in rows} == {"40"}
+
+
+def test_order_column_is_no_rank_and_no_unknown_label():
+    ctx = FactContext(doc_id="t2", title="Công bố Chỉ số cải cách hành chính năm 2023 của các sở, ban, ngành",
+                      published_date=dt.date(2024, 2, 1), province_code="83", agency=None, level="province",
+                      method="table")
+    rows, warnings = facts_from_table(table([["Thứ tự", "Sở, ban, ngành", "Điểm", "Hạng"],
+                                             ["1", "Sở Tư pháp", "85,3", "2"], ["2", "Sở Nội vụ", "86,9", "1"]]), ctx)
+    assert short(rows) == [("department", "Sở Tư pháp", "83", "par_index", "2023", 85.3, "points"),
+                           ("department", "Sở Tư pháp", "83", "par_rank", "2023", 2.0, "rank"),
+                           ("department", "Sở Nội vụ", "83", "par_index", "2023", 86.9, "points"),
+                           ("department", "Sở Nội vụ", "83", "par_rank", "2023", 1.0, "rank")]
+    assert warnings == []

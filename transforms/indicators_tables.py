@@ -32,7 +32,7 @@ IGNORED = "ignored"
 _ENTITY_KINDS = ("province", "entity", "district")
 # (kind, folded words that must all appear), first match wins; a label is folded parent+child.
 _LABELS: list[tuple[str, tuple[str, ...]]] = [
-    (IGNORED, ("stt",)), (IGNORED, ("tt",)), (IGNORED, ("so thu tu",)), (IGNORED, ("ghi chu",)),
+    (IGNORED, ("stt",)), (IGNORED, ("tt",)), (IGNORED, ("so thu tu",)), (IGNORED, ("thu tu",)), (IGNORED, ("ghi chu",)),
     (IGNORED, ("ma", "don vi")), (IGNORED, ("xep loai",)), (IGNORED, ("toi da",)), (IGNORED, ("tu danh gia",)),
     (IGNORED, ("tu cham",)), (IGNORED, ("tham dinh",)), (IGNORED, ("dieu tra",)), (IGNORED, ("xhh",)),
     (IGNORED, ("tang", "giam")), (IGNORED, ("so voi",)), (IGNORED, ("chenh lech",)),
