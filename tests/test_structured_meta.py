@@ -78,6 +78,13 @@ def test_strip_by_labels():
     ("Posted: Fri 6:45 PM, Feb 16, 2018", dt.date(2018, 2, 16), dt.datetime(2018, 2, 16, 18, 45)),
     ("April 28, 2022 at 12:30 am", dt.date(2022, 4, 28), dt.datetime(2022, 4, 28, 0, 30)),
     ("Ngày 16 tháng 02 năm 2024, 45 hồ sơ", dt.date(2024, 2, 16), None),
+    # Vietnamese and English halves of the day, and "giờ" between hour and minute.
+    ("15/03/2024 - 02:30 CH", dt.date(2024, 3, 15), dt.datetime(2024, 3, 15, 14, 30)),
+    ("15/03/2024 09:05 SA", dt.date(2024, 3, 15), dt.datetime(2024, 3, 15, 9, 5)),
+    ("15 Tháng Ba, 2024 2:30 chiều", dt.date(2024, 3, 15), dt.datetime(2024, 3, 15, 14, 30)),
+    ("10:30 PM 15/03/2024", dt.date(2024, 3, 15), dt.datetime(2024, 3, 15, 22, 30)),
+    ("15/03/2024 lúc 14 giờ 30", dt.date(2024, 3, 15), dt.datetime(2024, 3, 15, 14, 30)),
+    ("12:15 SA, 15/03/2024", dt.date(2024, 3, 15), dt.datetime(2024, 3, 15, 0, 15)),
 ])
 def test_date_styles(text, day, at):
     assert parse_date(text) == (day, at)

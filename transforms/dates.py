@@ -14,13 +14,16 @@ import re
 
 from transforms.text import clean
 
+# Half of the day after a clock time: English, and Vietnamese ("SA"/"CH" of WordPress's locale, "sáng", "chiều").
+_HALF = r"(?:\s*(?P<half>[ap]\.?\s*m\b\.?|sa\b|ch\b|sáng|chiều|tối))?"
+_HM = r"(\d{1,2})\s*(?:[:hg]|giờ)\s*(\d{2})(?:\s*:\s*\d{2})?"  # "14:30", "14h30", "14 giờ 30"
 _DMY = re.compile(
     r"(?<!\d)(\d{1,2})\s*[/.\-]\s*(\d{1,2})\s*[/.\-]\s*(\d{4})(?!\d)"
-    r"(?:\s*(?:[|,\-–]|lúc|vào lúc)?\s*(\d{1,2})\s*[:hg]\s*(\d{2})(?:\s*:\s*\d{2})?)?",
+    r"(?:\s*(?:[|,\-–]|lúc|vào lúc)?\s*" + _HM + _HALF + ")?",
     re.IGNORECASE,
 )
 _TIME_FIRST = re.compile(
-    r"(?<!\d)(\d{1,2})\s*[:h]\s*(\d{2})(?::\d{2})?\s*(?:[|,\-–]|ngày)?\s*(\d{1,2})\s*[/.\-]\s*(\d{1,2})\s*[/.\-]\s*(\d{4})(?!\d)",
+    r"(?<!\d)" + _HM + _HALF + r"\s*(?:[|,\-–]|ngày)?\s*(\d{1,2})\s*[/.\-]\s*(\d{1,2})\s*[/.\-]\s*(\d{4})(?!\d)",
     re.IGNORECASE,
 )
 _WORDS = re.compile(r"ngày\s+(\d{1,2})\s+tháng\s+(\d{1,2})\s+năm\s+(\d{4})", re.IGNORECASE)
@@ -39,7 +42,7 @@ _MONTH_DAY = re.compile(_MONTH.format(g="b") + r"\s+(?P<d>\d{1,2})(?:st|nd|rd|th
                         re.IGNORECASE)
 # A time beside a date in words: after it ("... năm 2024 18:45", "April 28, 2022 at 12:30 am") or before it
 # ("Đăng lúc 18:45 ngày ...", "Fri 6:45 PM, Feb 16, 2018").
-_CLOCK = r"(\d{1,2})\s*[:hg]\s*(\d{2})(?:\s*:\s*\d{2})?(?:\s*([ap])\.?\s*m\b\.?)?"
+_CLOCK = _HM + _HALF
 _TIME_AFTER = re.compile(r"\s*(?:[|,\-–]|lúc|vào lúc|at)?\s*" + _CLOCK, re.IGNORECASE)
 _TIME_BEFORE = re.compile(_CLOCK + r"\s*(?:[|,\-–]\s*)?(?:ngày\s*)?$", re.IGNORECASE)
 _ISO = re.compile(r"(?<!\d)(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2}))?")
@@ -65,12 +68,17 @@ def _time_beside(t: str, start: int, end: int) -> tuple[str, str] | tuple[None, 
     m = _TIME_AFTER.match(t, end) or _TIME_BEFORE.search(t, max(0, start - 24), start)
     if m is None or (m.re is _TIME_BEFORE and m.end() != start):
         return None, None
-    hour, ampm = int(m.group(1)), (m.group(3) or "").lower()
-    if ampm == "p" and hour < 12:
+    return _clock(m.group(1), m.group(2), m.group("half"))
+
+
+def _clock(hh: str, mm: str, half: str | None) -> tuple[str, str] | tuple[None, None]:
+    """(hour, minute) on a 24-hour clock, or (None, None) for no time of day."""
+    hour, half = int(hh), (half or "").lower()
+    if half[:1] in ("p", "c", "t") and hour < 12:   # pm, CH/chiều, tối
         hour += 12
-    elif ampm == "a" and hour == 12:
+    elif half[:1] in ("a", "s") and hour == 12:      # am, SA/sáng
         hour = 0
-    return (str(hour), m.group(2)) if hour <= 23 and int(m.group(2)) <= 59 else (None, None)
+    return (str(hour), mm) if hour <= 23 and int(mm) <= 59 else (None, None)
 
 
 def parse_date(text: str | None) -> tuple[dt.date | None, dt.datetime | None]:
@@ -80,13 +88,15 @@ def parse_date(text: str | None) -> tuple[dt.date | None, dt.datetime | None]:
         return None, None
     candidates: list[tuple[int, dt.datetime, bool]] = []
     for m in _DMY.finditer(t):
-        v = _make(m.group(3), m.group(2), m.group(1), m.group(4), m.group(5))
+        hh, mm = _clock(m.group(4), m.group(5), m.group("half")) if m.group(4) else (None, None)
+        v = _make(m.group(3), m.group(2), m.group(1), hh, mm)
         if v:
-            candidates.append((m.start(), v, m.group(4) is not None))
+            candidates.append((m.start(), v, hh is not None))
     for m in _TIME_FIRST.finditer(t):
-        v = _make(m.group(5), m.group(4), m.group(3), m.group(1), m.group(2))
+        hh, mm = _clock(m.group(1), m.group(2), m.group("half"))
+        v = _make(m.group(6), m.group(5), m.group(4), hh, mm)
         if v:
-            candidates.append((m.start(), v, True))
+            candidates.append((m.start(), v, hh is not None))
     for m in _WORDS.finditer(t):
         hh, mm = _time_beside(t, m.start(), m.end())
         v = _make(m.group(3), m.group(2), m.group(1), hh, mm)
