@@ -60,6 +60,20 @@ def test_garbage_never_raises():
     assert paragraphs_of(tree.body) == ["a"]
 
 
+def test_binary_bodies_are_no_text():
+    # Bytes that are not text (a file served as text/html, a broken gzip stream) would decode as a legacy
+    # charset into lines of noise: they read as an empty page instead.
+    import random
+
+    noise = random.Random(7).randbytes(6000)
+    pdf = b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<< /Length 5 /Filter /FlateDecode >>\nstream\n" + noise + b"\nendstream"
+    for body in (noise, pdf):
+        assert text_of(parse_html(body, "https://a.gov.vn/")) == ""
+    # A page with a stray control character or two is still read.
+    page = b"<html><body><p>C\xe1\xba\xa3i c\xc3\xa1ch\x0b h\xc3\xa0nh ch\xc3\xadnh</p>" + b"<p>x</p>" * 200 + b"</body></html>"
+    assert paragraphs_of(parse_html(page, "u").body)[0] == "Cải cách hành chính"
+
+
 ARTICLE = """<html><head><title>Trang</title><style>p{color:red}</style></head><body>
 <nav><a href="/">Trang chủ</a></nav>
 <div id="main"><h2>Tiêu đề phụ</h2>Dòng mở đầu <strong>in đậm</strong>

@@ -43,6 +43,7 @@ _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([a-zA-Z0-9_.:-]
 _XML_DECL = re.compile(r"^\s*<\?xml[^>]*\?>", re.IGNORECASE)
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _CONTROL_BYTES = bytes([*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20), 0x7F])
+_BINARY_SHARE = 0.01
 _SKIP_SCHEMES = ("javascript:", "mailto:", "tel:", "data:", "about:", "callto:", "sms:")
 
 
@@ -98,9 +99,18 @@ def _empty_document(url: str) -> lxml.html.HtmlElement:
     return lxml.html.document_fromstring("<html><head></head><body></body></html>", base_url=url)
 
 
+def _binary(body: bytes) -> bool:
+    """Bytes that are not text: control bytes (NUL, C0 other than tab and line ends) in more than
+    _BINARY_SHARE of the first 4 KB. A legacy charset would decode them into lines of noise."""
+    head = body[:4096]
+    return len(head) - len(head.translate(None, _CONTROL_BYTES)) > _BINARY_SHARE * len(head)
+
+
 def parse_document(body: bytes, url: str, encoding: str | None = None) -> tuple[str, lxml.html.HtmlElement]:
     """(decoded markup, tree) of a response body: the markup for whoever searches it as text (family
     signatures), so that the tree need not be serialised again."""
+    if _binary(body or b""):
+        return "", _empty_document(url)
     try:
         text = _XML_DECL.sub("", decode_html(body or b"", encoding), count=1)
         if len((body or b"").translate(None, _CONTROL_BYTES)) != len(body or b""):  # rare: a byte scan first
