@@ -35,13 +35,14 @@ def not_an_archive(f: Path) -> str | None:
     return None if head.startswith(b"WARC/") else "WARC file (it does not start with a WARC record)"
 
 
+def key_host(key: str) -> str | None:
+    """The host (and port) of a replay index key: a canonical URL, or "METHOD URL BODY" (crawlers/replay.py)."""
+    m = _HOST.search(key)
+    return m.group(1).lower() if m else None
+
+
 def hosts_of(found: list[tuple[str, int, int, int]]) -> list[str]:
-    hosts = set()
-    for key, *_ in found:
-        m = _HOST.search(key)
-        if m:
-            hosts.add(m.group(1).lower())
-    return sorted(hosts)
+    return sorted({h for key, *_ in found if (h := key_host(key))})
 
 
 _HOST = re.compile(r"https?://([^/\s?#]+)")

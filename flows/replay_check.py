@@ -11,11 +11,12 @@ from __future__ import annotations
 from collections import Counter
 from urllib.parse import urlsplit
 
+from crawlers.archive_check import key_host
 from crawlers.crawl_log import LOG_NAME, CrawlLog
 from crawlers.registry import Site
 from crawlers.replay import WarcIndex
 from flows.lake import Lake
-from transforms.urls import host_of, same_site
+from transforms.urls import same_site
 
 
 def _origin(url: str) -> str:
@@ -35,7 +36,7 @@ def replay_index(lake: Lake, replay: list[str]) -> WarcIndex:
 def archived_pages(index: WarcIndex, sites: list[Site]) -> dict[str, int]:
     """{site_id: answers the archives hold for its hosts}: what a replay crawl will fetch at most, the expected
     size of a site the lake has not seen yet (crawl batches start with the biggest)."""
-    hosts = Counter(host_of(key.split(" ")[1] if " " in key else key) for key in index.entries)
+    hosts = Counter(h for key in index.entries if (h := key_host(key)))
     return {site.id: sum(n for h, n in hosts.items() if same_site(f"http://{h}/", site.base_url)) for site in sites}
 
 

@@ -109,11 +109,12 @@ def _binary(body: bytes) -> bool:
 def parse_document(body: bytes, url: str, encoding: str | None = None) -> tuple[str, lxml.html.HtmlElement]:
     """(decoded markup, tree) of a response body: the markup for whoever searches it as text (family
     signatures), so that the tree need not be serialised again."""
-    if _binary(body or b""):
+    body = body or b""
+    if _binary(body):
         return "", _empty_document(url)
     try:
-        text = _XML_DECL.sub("", decode_html(body or b"", encoding), count=1)
-        if len((body or b"").translate(None, _CONTROL_BYTES)) != len(body or b""):  # rare: a byte scan first
+        text = _XML_DECL.sub("", decode_html(body, encoding), count=1)
+        if len(body.translate(None, _CONTROL_BYTES)) != len(body):  # rare: a byte scan first
             text = _CONTROL.sub("", text)
         if not text.strip():
             return "", _empty_document(url)
@@ -128,12 +129,12 @@ def parse_html(body: bytes, url: str, encoding: str | None = None) -> lxml.html.
 
 
 # --- text ----------------------------------------------------------------------------------------------------
-def _is_element(node) -> bool:
+def is_element(node) -> bool:
     return isinstance(node.tag, str)
 
 
 def _walk_text(el, out: list[str], skip: frozenset[str]) -> None:
-    tag = el.tag.lower() if _is_element(el) else None
+    tag = el.tag.lower() if is_element(el) else None
     if tag is not None and tag not in skip:
         block = tag in BLOCKS
         if block:
@@ -153,7 +154,7 @@ def text_of(el) -> str:
     if el is None:
         return ""
     out: list[str] = []
-    if _is_element(el):
+    if is_element(el):
         tag = el.tag.lower()
         if tag in INVISIBLE and tag not in ("title",):
             return ""
@@ -223,13 +224,13 @@ def paragraphs_of(el, drop: tuple[str, ...] = (), in_place: bool = False) -> lis
     `in_place` says `el` is a working copy already). A <br> ends a paragraph, as many portals write
     paragraphs as lines of one <div>.
     """
-    if el is None or not _is_element(el):
+    if el is None or not is_element(el):
         return []
     root = el if in_place else copy.deepcopy(el)
     root.tail = None
     _drop(root, drop)
     for node in list(root.iter()):
-        if node is not root and _is_element(node) and (node.tag.lower() in NON_TEXT or node.tag.lower() == "table"):
+        if node is not root and is_element(node) and (node.tag.lower() in NON_TEXT or node.tag.lower() == "table"):
             node.drop_tree()
     paras: list[str] = []
     buf: list[str] = []
@@ -247,7 +248,7 @@ def paragraphs_of(el, drop: tuple[str, ...] = (), in_place: bool = False) -> lis
         if node.text:
             buf.append(node.text)
         for child in node:
-            if _is_element(child):
+            if is_element(child):
                 walk(child)
             if child.tail:
                 buf.append(child.tail)
@@ -275,7 +276,7 @@ def _base_of(el, base_url: str) -> str:
 
 def _anchors(el, base_url: str):
     """(anchor, absolute URL without fragment) for every <a href> under el that leads to a web page."""
-    if el is None or not _is_element(el):
+    if el is None or not is_element(el):
         return
     base = _base_of(el, base_url)
     for a in ([el] if el.tag.lower() == "a" else []) + el.xpath(".//a[@href]"):

@@ -1,7 +1,7 @@
 """Tables of a page as grids of cell texts: rowspan and colspan expanded, header rows counted, a caption."""
 from __future__ import annotations
 
-from crawlers.extraction.html import _is_element, text_of
+from crawlers.extraction.html import is_element, text_of
 from crawlers.records import Table
 
 
@@ -21,7 +21,7 @@ def _is_header_row(tr) -> bool:
     parent = tr.getparent()
     if parent is not None and parent.tag.lower() == "thead":
         return True
-    cells = [c for c in tr if _is_element(c) and c.tag.lower() in ("td", "th")]
+    cells = [c for c in tr if is_element(c) and c.tag.lower() in ("td", "th")]
     return bool(cells) and all(c.tag.lower() == "th" for c in cells)
 
 
@@ -37,7 +37,7 @@ def _grid(rows: list) -> list[list[str]]:
     for r, tr in enumerate(rows):
         line: list[str] = []
         for cell in tr:
-            if not _is_element(cell) or cell.tag.lower() not in ("td", "th"):
+            if not is_element(cell) or cell.tag.lower() not in ("td", "th"):
                 continue
             _fill_carried(line, carry, r)
             text = text_of(cell)
@@ -62,13 +62,13 @@ def _caption(table) -> str | None:
 
 def tables_of(el) -> list[Table]:
     """Every <table> under `el` (including `el` itself), with spans expanded and header rows counted."""
-    if el is None or not _is_element(el):
+    if el is None or not is_element(el):
         return []
     tables = [el] if el.tag.lower() == "table" else []
     tables += el.xpath(".//table")
     out: list[Table] = []
     for table in tables:
-        rows = [tr for tr in _own_rows(table) if any(_is_element(c) and c.tag.lower() in ("td", "th") for c in tr)]
+        rows = [tr for tr in _own_rows(table) if any(is_element(c) and c.tag.lower() in ("td", "th") for c in tr)]
         if not rows:
             continue
         header = 0

@@ -60,7 +60,7 @@ def family_listing(fam: Family, tree, url: str, links: list[tuple[str, str]] | N
         return fam.read_links(tree, url)
     if links is None and (fam.more_words or fam.page_keys):
         links = links_of(tree, url)
-    more = [u for u, text in links if fam.more_words and fold(text) in fam.more_words] if fam.more_words else []
+    more = [u for u, text in links if fold(text) in fam.more_words] if fam.more_words else []
     loose = [u for u, _ in links if _is_page_link(fam, u, url)] if fam.page_keys else []
     pages = dedupe(more + link_urls(tree, url, fam.pager) + loose, exclude=[url])
     return _items(fam, tree, url), pages
